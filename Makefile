@@ -1,0 +1,58 @@
+# Everything a newcomer needs: `make run` (set up + main job on the embedded cohort), `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ENV ?= demo
+COHORT_MARKER := data/01_raw/prostatex_like/ProstateX-TrainingLesionInformationv2/ProstateX-Findings-Train.csv
+export KEDRO_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+export MPLBACKEND := Agg
+
+.PHONY: setup run cohort test test-fast lint viz mlflow-ui lock clean-data
+
+setup: $(VENV)/.installed
+
+# Reinstalled only when the declared dependencies or their pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+# The embedded ProstateX-like cohort, generated once (deterministic from the seed in parameters_cohort.yml).
+cohort: setup
+	@if [ -f $(COHORT_MARKER) ]; then echo "cohort present: $(dir $(COHORT_MARKER)).."; \
+	else $(BIN)/kedro run --pipeline=cohort --env=$(ENV); fi
+
+# The main job on the CPU demo settings (conf/demo); on a GPU use ENV=base for the papers' settings.
+run: cohort
+	$(BIN)/kedro run --pipeline=prostate_gan --env=$(ENV)
+	@echo "Report: data/08_reporting/REPORT.md   MLflow: make mlflow-ui   Lineage: make viz"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check src tests
+
+viz: setup
+	$(BIN)/kedro viz run --env=$(ENV)
+
+mlflow-ui: setup
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1 --port 5000
+
+# Re-pin constraints.txt from a fresh resolution of the ranges in pyproject.toml.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q --upgrade pip
+	.venv-lock/bin/python -m pip install -q -e ".[dev]"
+	{ echo "# Exact, tested versions (Python 3.11, x86-64). Regenerate with: make lock"; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -v '^medsynth' | sort -f; } > constraints.txt
+	rm -rf .venv-lock
+
+clean-data:
+	find data -mindepth 2 ! -name .gitkeep -delete

@@ -1,0 +1,1 @@
+"""Synthetic sets from trained generators and classical augmentation. No Kedro imports."""

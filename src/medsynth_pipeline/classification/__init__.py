@@ -1,0 +1,1 @@
+"""Downstream classifier training and the augmentation/SCA/TSTR studies. No Kedro imports."""

@@ -1,0 +1,1 @@
+"""Imaging library: cohort generation, DICOM scanning, registration, resampling, patches. No Kedro imports."""

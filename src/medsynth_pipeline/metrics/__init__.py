@@ -1,0 +1,1 @@
+"""Image-quality, privacy and classification metrics. No Kedro imports."""

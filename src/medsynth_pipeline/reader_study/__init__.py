@@ -1,0 +1,1 @@
+"""Visual Turing Test web app for reader studies. No Kedro imports."""

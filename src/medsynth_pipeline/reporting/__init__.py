@@ -1,0 +1,1 @@
+"""Figures and tables for data/08_reporting. No Kedro imports."""

@@ -17,12 +17,15 @@ auxiliary class logits, AC-GAN style). Seed 004 instead trains one unconditional
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from medsynth_pipeline.models.latent import LatentGenerator, import_object
 from medsynth_pipeline.models.pggan_layers import (
     HE_GAIN,
     EqualizedConv2d,
@@ -82,6 +85,10 @@ class PGGANArchitecture:
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    @classmethod
+    def coerce(cls, arch: PGGANArchitecture | Mapping[str, Any]) -> PGGANArchitecture:
+        return arch if isinstance(arch, cls) else cls(**{k: int(v) for k, v in dict(arch).items()})
+
 
 def _lrelu(x: torch.Tensor) -> torch.Tensor:
     return F.leaky_relu(x, LEAKY_SLOPE)
@@ -101,11 +108,17 @@ class _GeneratorBlock(nn.Module):
         return self.norm(_lrelu(self.conv1(x)))
 
 
-class PGGANGenerator(nn.Module):
-    """Latent (+ label) → image at the requested phase resolution; linear output, data range [-1, 1]."""
+class PGGANGenerator(LatentGenerator):
+    """Latent z ~ N(0, I) (+ label) → image at the requested phase resolution.
 
-    def __init__(self, arch: PGGANArchitecture) -> None:
-        super().__init__()
+    The output layer is linear, as in Karras et al.; the data are scaled to [-1, 1] and :meth:`generate`
+    clips to that range. ``arch`` may be a plain dict so the exported artifact rebuilds it.
+    """
+
+    def __init__(self, arch: PGGANArchitecture | Mapping[str, Any]) -> None:
+        arch = PGGANArchitecture.coerce(arch)
+        super().__init__(arch.latent_dim, "normal", arch.num_classes, (-1.0, 1.0))
+        self.remember_kwargs(arch=arch.to_dict())
         self.arch = arch
         c4 = arch.channels_at(START_RESOLUTION)
         self.norm = PixelNorm()
@@ -146,14 +159,20 @@ class PGGANGenerator(nn.Module):
         low = upscale2d(self.to_rgb[level - 1](previous))
         return fade(low, high, alpha)
 
+    @torch.no_grad()
+    def generate(
+        self, n: int, labels: torch.Tensor | None = None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        """``n`` images at the final resolution, clipped to the data range [-1, 1]."""
+        return super().generate(n, labels, generator).clamp(*self.output_range)
+
     def _latent_input(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
         if z.ndim != 2 or z.shape[1] != self.arch.latent_dim:
             raise ValueError(f"latent must be [N, {self.arch.latent_dim}], got {list(z.shape)}")
-        if not self.arch.num_classes:
-            return z
+        labels = self.check_labels(labels, z.shape[0])
         if labels is None:
-            raise ValueError("this generator is conditional: pass integer class labels")
-        return torch.cat([z, F.one_hot(labels.long(), self.arch.num_classes).to(z.dtype)], dim=1)
+            return z
+        return torch.cat([z, F.one_hot(labels, self.arch.num_classes).to(z.dtype)], dim=1)
 
 
 class _DiscriminatorBlock(nn.Module):
@@ -171,8 +190,9 @@ class _DiscriminatorBlock(nn.Module):
 class PGGANDiscriminator(nn.Module):
     """Image at a phase resolution → critic score ``[N]`` (and class logits ``[N, K]`` when conditional)."""
 
-    def __init__(self, arch: PGGANArchitecture) -> None:
+    def __init__(self, arch: PGGANArchitecture | Mapping[str, Any]) -> None:
         super().__init__()
+        arch = PGGANArchitecture.coerce(arch)
         self.arch = arch
         c4 = arch.channels_at(START_RESOLUTION)
         self.from_rgb = nn.ModuleList(
@@ -217,3 +237,56 @@ def update_average(average: nn.Module, model: nn.Module, beta: float) -> None:
         avg_p.lerp_(p.detach(), 1.0 - beta)
     for avg_b, b in zip(average.buffers(), model.buffers(), strict=True):
         avg_b.copy_(b)
+
+
+class PerClassGenerator(LatentGenerator):
+    """Seed 004's choice: one unconditional generator per class, offered as one conditional generator.
+
+    ``forward(z, labels)`` routes each latent to the generator of its class, so downstream stages sample
+    "separate per class" and "conditional" PGGANs the same way. ``members`` are generator artifacts.
+    """
+
+    def __init__(self, members: Sequence[Mapping[str, Any]]) -> None:
+        if len(members) < 2:
+            raise ValueError(f"a per-class generator needs one generator per class (>= 2), got {len(members)}")
+        nets = [_build_member(m) for m in members]
+        dims = {(g.latent_dim, g.latent_distribution, g.num_classes) for g in nets}
+        if len(dims) != 1 or nets[0].num_classes:
+            raise ValueError(f"members must be unconditional generators with one latent prior, got {sorted(dims)}")
+        super().__init__(nets[0].latent_dim, nets[0].latent_distribution, len(nets), nets[0].output_range)
+        # only how to rebuild each member is remembered: the wrapper's own state_dict carries the weights
+        self.remember_kwargs(members=[{"factory": m["factory"], "kwargs": m["kwargs"]} for m in members])
+        self.members = nn.ModuleList(nets)
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        labels = self.check_labels(labels, z.shape[0])
+        assert labels is not None  # num_classes >= 2
+        outputs: torch.Tensor | None = None
+        for cls, member in enumerate(self.members):
+            chosen = (labels == cls).nonzero(as_tuple=True)[0]
+            if chosen.numel() == 0:
+                continue
+            images = member(z[chosen])
+            if outputs is None:
+                outputs = images.new_zeros((z.shape[0], *images.shape[1:]))
+            outputs[chosen] = images
+        assert outputs is not None
+        return outputs
+
+    @torch.no_grad()
+    def generate(
+        self, n: int, labels: torch.Tensor | None = None, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        return super().generate(n, labels, generator).clamp(*self.output_range)
+
+
+def _build_member(artifact: Mapping[str, Any]) -> LatentGenerator:
+    missing = {"factory", "kwargs"} - set(artifact)
+    if missing:
+        raise ValueError(f"not a generator artifact: missing keys {sorted(missing)}")
+    module = import_object(artifact["factory"])(**artifact["kwargs"])
+    if not isinstance(module, LatentGenerator):
+        raise TypeError(f"{artifact['factory']} did not build a LatentGenerator")
+    if artifact.get("state_dict"):
+        module.load_state_dict(artifact["state_dict"])
+    return module

@@ -1,0 +1,87 @@
+"""Device choice, mixed precision, seeding and the RNG state a resume must restore."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+logger = logging.getLogger(__name__)
+
+AMP_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def select_device(requested: str = "auto") -> torch.device:
+    """``auto`` → CUDA when present, else CPU; anything else (``cpu``, ``cuda:1``) is taken as given."""
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(requested)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(f"device {requested!r} was requested but CUDA is not available on this machine")
+    return device
+
+
+def select_amp(requested: str, device: torch.device) -> torch.dtype | None:
+    """``auto`` → bf16 on CUDA GPUs that support it, fp16 on older ones, off on CPU; or ``off|bf16|fp16``."""
+    if requested == "off" or device.type != "cuda":
+        return None
+    if requested == "auto":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if requested not in AMP_DTYPES:
+        raise ValueError(f"amp must be auto, off, bf16 or fp16, got {requested!r}")
+    return AMP_DTYPES[requested]
+
+
+@dataclass(frozen=True)
+class DistributedInfo:
+    """Rank of this process. Single-process today; a DDP launcher fills it in and only rank 0 logs/saves."""
+
+    rank: int = 0
+    world_size: int = 1
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+
+def seed_everything(seed: int, deterministic: bool) -> None:
+    """Seed python, numpy and torch (all devices); ``deterministic`` also pins cuDNN/torch algorithms."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if deterministic:
+        torch.backends.cudnn.benchmark = False
+        torch.backends.cudnn.deterministic = True
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        torch.backends.cudnn.benchmark = True
+
+
+def capture_rng_state() -> dict[str, Any]:
+    """Every RNG the training step may draw from, in types a ``weights_only`` load accepts."""
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state: dict[str, Any] = {
+        "python": random.getstate(),
+        "numpy": {"kind": kind, "keys": torch.from_numpy(keys.astype(np.int64)), "pos": int(pos),
+                  "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def restore_rng_state(state: dict[str, Any]) -> None:
+    version, internal, gauss = state["python"]
+    random.setstate((version, tuple(internal), gauss))
+    npy = state["numpy"]
+    np.random.set_state(
+        (npy["kind"], npy["keys"].numpy().astype(np.uint32), npy["pos"], npy["has_gauss"], npy["cached_gaussian"])
+    )
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])

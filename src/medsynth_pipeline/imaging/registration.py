@@ -1,0 +1,319 @@
+"""Rigid multi-modal registration (SimpleITK, Mattes mutual information) of a moving map onto T2w.
+
+The scanner already places all sequences of one session in the same patient (LPS) coordinates, so only a
+small rigid correction (patient motion between sequences) is searched for. The registration therefore
+looks only at a region of interest around the prostate: it is where alignment matters, and it keeps one
+patient to a few seconds on a CPU.
+
+ITK convention: the returned transform maps points of the fixed (T2w) space to the moving space, so
+``sitk.Resample(moving, reference, transform)`` puts the moving image on the fixed grid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import SimpleITK as sitk
+
+from medsynth_pipeline.imaging.resample import (
+    choose_crop_centre,
+    inside_fraction,
+    physical_region,
+    resample_onto,
+    working_grid,
+)
+
+logger = logging.getLogger(__name__)
+
+INITIALISATIONS = ("geometry", "identity")
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """Everything that steers one rigid registration; built from ``registration.rigid`` parameters."""
+
+    enabled: bool
+    initialisation: str
+    histogram_bins: int
+    sampling_percentage: float
+    seed: int
+    shrink_factors: tuple[int, ...]
+    smoothing_sigmas_mm: tuple[float, ...]
+    learning_rate: float
+    min_step: float
+    gradient_tolerance: float
+    iterations: int
+    relaxation_factor: float
+    roi_size_mm: tuple[float, float, float]
+    threads: int
+
+    def __post_init__(self) -> None:
+        if self.initialisation not in INITIALISATIONS:
+            raise ValueError(f"registration: initialisation must be one of {INITIALISATIONS}, got {self.initialisation!r}")
+        if len(self.shrink_factors) != len(self.smoothing_sigmas_mm):
+            raise ValueError("registration: shrink_factors and smoothing_sigmas_mm need one entry per level")
+        if not 0 < self.sampling_percentage <= 1:
+            raise ValueError(f"registration: sampling_percentage must be in (0, 1], got {self.sampling_percentage}")
+
+    @classmethod
+    def from_params(cls, params: dict) -> RegistrationSettings:
+        known = set(cls.__dataclass_fields__)
+        unknown, missing = set(params) - known, known - set(params)
+        if unknown or missing:
+            raise ValueError(
+                f"registration.rigid: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}"
+            )
+        values = dict(params)
+        for key in ("shrink_factors", "smoothing_sigmas_mm", "roi_size_mm"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class RigidResult:
+    """A recovered rigid transform and how the optimiser got there."""
+
+    transform: sitk.Euler3DTransform
+    metric: float
+    iterations: int
+    stop_condition: str
+    seconds: float
+
+    def parameters(self) -> dict[str, float]:
+        """Rotation (degrees) and translation (mm) around the transform centre, fixed → moving."""
+        return euler_parameters(self.transform)
+
+
+def euler_parameters(transform: sitk.Euler3DTransform) -> dict[str, float]:
+    rx, ry, rz, tx, ty, tz = transform.GetParameters()
+    cx, cy, cz = transform.GetCenter()
+    return {
+        "rx_deg": math.degrees(rx),
+        "ry_deg": math.degrees(ry),
+        "rz_deg": math.degrees(rz),
+        "tx_mm": tx,
+        "ty_mm": ty,
+        "tz_mm": tz,
+        "center_x": cx,
+        "center_y": cy,
+        "center_z": cz,
+    }
+
+
+def identity_at(centre: Sequence[float]) -> sitk.Euler3DTransform:
+    transform = sitk.Euler3DTransform()
+    transform.SetCenter(tuple(float(c) for c in centre))
+    return transform
+
+
+def max_displacement_difference(
+    a: sitk.Transform, b: sitk.Transform, points: np.ndarray | Sequence[Sequence[float]]
+) -> float:
+    """Largest distance (mm) between where two transforms send the same points: the registration error."""
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    return max(
+        float(np.linalg.norm(np.subtract(a.TransformPoint(tuple(p)), b.TransformPoint(tuple(p))))) for p in pts
+    )
+
+
+def box_corners(centre: Sequence[float], size_mm: Sequence[float]) -> np.ndarray:
+    """The 8 corners of an axis-aligned box: where rotation errors are largest inside a region."""
+    half = np.asarray(size_mm, dtype=float) / 2
+    signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=float)
+    return np.asarray(centre, dtype=float) + signs * half
+
+
+def register_rigid(
+    fixed: sitk.Image,
+    moving: sitk.Image,
+    centre: Sequence[float],
+    settings: RegistrationSettings,
+    label: str = "",
+) -> RigidResult:
+    """Rigidly register ``moving`` onto ``fixed`` looking at a box of ``settings.roi_size_mm`` around ``centre``.
+
+    The rotation centre is ``centre`` (the prostate), so the reported translation is the shift at the
+    prostate. When ``settings.enabled`` is false the identity (the scanner's own alignment) is returned
+    with its metric value, so a report can show what registration gained.
+    """
+    fixed_roi = sitk.Cast(physical_region(fixed, centre, settings.roi_size_mm, label=label or "fixed"), sitk.sitkFloat32)
+    moving_f = sitk.Cast(moving, sitk.sitkFloat32)
+
+    # Switched off means: trust the scanner's coordinates, i.e. the identity.
+    initial = _initial_transform(fixed, moving, centre, settings.initialisation if settings.enabled else "identity")
+    method = sitk.ImageRegistrationMethod()
+    method.SetNumberOfThreads(int(settings.threads))
+    method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=int(settings.histogram_bins))
+    method.SetMetricSamplingStrategy(method.RANDOM)
+    # A fixed seed makes the random metric samples, hence the result, identical run to run.
+    method.SetMetricSamplingPercentage(float(settings.sampling_percentage), int(settings.seed))
+    method.SetInterpolator(sitk.sitkLinear)
+    method.SetOptimizerAsRegularStepGradientDescent(
+        learningRate=float(settings.learning_rate),
+        minStep=float(settings.min_step),
+        numberOfIterations=int(settings.iterations),
+        relaxationFactor=float(settings.relaxation_factor),
+        gradientMagnitudeTolerance=float(settings.gradient_tolerance),
+    )
+    # Radians and millimetres on one scale: a 1 mm shift anywhere in the ROI weighs like a 1 mm translation.
+    method.SetOptimizerScalesFromPhysicalShift()
+    method.SetShrinkFactorsPerLevel([int(s) for s in settings.shrink_factors])
+    method.SetSmoothingSigmasPerLevel([float(s) for s in settings.smoothing_sigmas_mm])
+    method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
+    method.SetInitialTransform(initial, inPlace=False)
+
+    start = time.perf_counter()
+    with _itk_threads(int(settings.threads)):
+        if not settings.enabled:
+            metric = method.MetricEvaluate(fixed_roi, moving_f)
+            return RigidResult(initial, float(metric), 0, "registration disabled", time.perf_counter() - start)
+        try:
+            final = method.Execute(fixed_roi, moving_f)
+        except RuntimeError as exc:
+            raise RuntimeError(f"registration of {label or 'moving image'} failed: {exc}") from exc
+    seconds = time.perf_counter() - start
+    transform = sitk.Euler3DTransform(_as_euler(final))
+    logger.debug("%s: %d iterations, metric %.4f, %.1f s", label, method.GetOptimizerIteration(), method.GetMetricValue(), seconds)
+    return RigidResult(
+        transform=transform,
+        metric=float(method.GetMetricValue()),
+        iterations=int(method.GetOptimizerIteration()),
+        stop_condition=method.GetOptimizerStopConditionDescription(),
+        seconds=seconds,
+    )
+
+
+@contextlib.contextmanager
+def _itk_threads(threads: int) -> Iterator[None]:
+    """ITK's global thread count for the duration of one registration.
+
+    The metric and the pyramid filters split work by ITK's global default, not only by the method's own
+    setting; with more than one thread the summation order, hence the last digits of the result, varies.
+    """
+    previous = sitk.ProcessObject.GetGlobalDefaultNumberOfThreads()
+    sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(threads)
+    try:
+        yield
+    finally:
+        sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(previous)
+
+
+def _initial_transform(
+    fixed: sitk.Image, moving: sitk.Image, centre: Sequence[float], initialisation: str
+) -> sitk.Euler3DTransform:
+    if initialisation == "identity":
+        return identity_at(centre)
+    # GEOMETRY aligns the centres of the two whole fields of view (ITK's CenteredTransformInitializer).
+    transform = sitk.CenteredTransformInitializer(
+        fixed, moving, sitk.Euler3DTransform(), sitk.CenteredTransformInitializerFilter.GEOMETRY
+    )
+    euler = sitk.Euler3DTransform(transform)
+    # Re-centre on the prostate, keeping the same mapping, so parameters read as offsets at the prostate.
+    moved_centre = euler.TransformPoint(tuple(float(c) for c in centre))
+    recentred = identity_at(centre)
+    recentred.SetTranslation(tuple(np.subtract(moved_centre, centre)))
+    return recentred
+
+
+def _as_euler(transform: sitk.Transform) -> sitk.Transform:
+    """``Execute`` returns a CompositeTransform wrapping the optimised Euler3DTransform."""
+    if isinstance(transform, sitk.CompositeTransform):
+        return transform.GetNthTransform(transform.GetNumberOfTransforms() - 1)
+    return transform
+
+
+@dataclass(frozen=True)
+class CropSettings:
+    """The working grid every sequence of a patient is resampled onto; from ``registration.working_grid``."""
+
+    size_px: tuple[int, int]
+    spacing_xy_mm: float
+    spacing_z_mm: float | None
+    depth_mm: float | None
+    antialias: bool
+    centre_rule: str
+
+    @classmethod
+    def from_params(cls, grid: dict, centre_rule: str) -> CropSettings:
+        size = tuple(int(v) for v in grid["size_px"])
+        if len(size) != 2 or min(size) < 1:
+            raise ValueError(f"registration.working_grid.size_px must be two positive integers, got {grid['size_px']}")
+        return cls(
+            size_px=size,
+            spacing_xy_mm=float(grid["spacing_xy_mm"]),
+            spacing_z_mm=None if grid.get("spacing_z_mm") is None else float(grid["spacing_z_mm"]),
+            depth_mm=None if grid.get("depth_mm") is None else float(grid["depth_mm"]),
+            antialias=bool(grid.get("antialias", True)),
+            centre_rule=str(centre_rule),
+        )
+
+
+def register_and_crop_patient(
+    patient_id: str,
+    fixed_kind: str,
+    volumes: dict[str, sitk.Image],
+    findings_lps: np.ndarray,
+    rigid: RegistrationSettings,
+    crop: CropSettings,
+) -> tuple[dict[str, sitk.Image], list[dict]]:
+    """All of one patient's sequences registered to ``fixed_kind`` and resampled on one cropped grid.
+
+    Returns ``{kind: image}`` on the working grid (float32, physical units; voxels outside a moving
+    sequence's field of view are 0) and one report row per moving kind.
+    """
+    fixed = volumes[fixed_kind]
+    centre, rule_used = choose_crop_centre(crop.centre_rule, fixed, findings_lps)
+    grid = working_grid(fixed, centre, crop.size_px, crop.spacing_xy_mm, crop.spacing_z_mm, crop.depth_mm)
+    out = {fixed_kind: resample_onto(fixed, grid, antialias=crop.antialias)}
+    rows = []
+    for kind, moving in volumes.items():
+        if kind == fixed_kind:
+            continue
+        label = f"{patient_id} {kind}→{fixed_kind}"
+        before = register_rigid(fixed, moving, centre, _disabled(rigid), label=label)
+        result = register_rigid(fixed, moving, centre, rigid, label=label) if rigid.enabled else before
+        out[kind] = resample_onto(moving, grid, result.transform, antialias=crop.antialias)
+        rows.append(
+            {
+                "patient_id": patient_id,
+                "moving_kind": kind,
+                "fixed_kind": fixed_kind,
+                "registered": rigid.enabled,
+                **result.parameters(),
+                "metric_initial": before.metric,
+                "metric_final": result.metric,
+                "iterations": result.iterations,
+                "stop_condition": result.stop_condition,
+                "seconds": round(result.seconds, 3),
+                "inside_fov_fraction": inside_fraction(moving, grid, result.transform),
+                "crop_centre_rule": rule_used,
+            }
+        )
+    return out, rows
+
+
+def _disabled(settings: RegistrationSettings) -> RegistrationSettings:
+    return RegistrationSettings(**{**settings.__dict__, "enabled": False})
+
+
+def pick_series(rows: pd.DataFrame) -> pd.Series:
+    """The one series of a kind to use when a patient has several (ProstateX has sagittal and coronal T2w).
+
+    Most axial first (slice normal closest to the patient's z axis), then most slices, then the smallest
+    series UID so the choice never depends on row order.
+    """
+    if rows.empty:
+        raise ValueError("pick_series: no series to choose from")
+    axial = rows["direction"].map(lambda d: abs(float(np.asarray(d, dtype=float).reshape(9)[8])))
+    ranked = rows.assign(_axial=axial.round(3)).sort_values(
+        ["_axial", "size_z", "series_uid"], ascending=[False, False, True], kind="stable"
+    )
+    return ranked.drop(columns="_axial").iloc[0]

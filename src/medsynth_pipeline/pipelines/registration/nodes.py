@@ -1,0 +1,129 @@
+"""Kedro glue for register & crop; the work is done by ``imaging.registration`` and ``imaging.resample``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import SimpleITK as sitk
+from matplotlib.figure import Figure
+
+from medsynth_pipeline.imaging.patches import normalise
+from medsynth_pipeline.imaging.registration import (
+    CropSettings,
+    RegistrationSettings,
+    pick_series,
+    register_and_crop_patient,
+)
+from medsynth_pipeline.imaging.resample import findings_of
+from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.reporting.patch_grid import registration_check_figure
+
+logger = logging.getLogger(__name__)
+
+REPORT_COLUMNS = [
+    "patient_id", "moving_kind", "fixed_kind", "status", "registered",
+    "rx_deg", "ry_deg", "rz_deg", "tx_mm", "ty_mm", "tz_mm", "center_x", "center_y", "center_z",
+    "metric_initial", "metric_final", "iterations", "stop_condition", "seconds", "inside_fov_fraction",
+    "crop_centre_rule", "fixed_series_uid", "moving_series_uid",
+]  # fmt: skip
+
+
+def register_and_crop(
+    series_index: pd.DataFrame, lesions: pd.DataFrame, params: dict[str, Any]
+) -> tuple[dict[str, sitk.Image], pd.DataFrame]:
+    """Every patient with a ``fixed_kind`` series: its sequences registered, resampled and cropped.
+
+    Returns the ``registered_volumes`` partitions (``<patient_id>/<KIND>``) and the ``registration_report``.
+    A patient whose series cannot be read or registered is reported (``status``) and skipped, never
+    aborting the run; a missing moving sequence is reported and the patient kept with what it has.
+    """
+    fixed_kind, moving_kinds = params["fixed_kind"], list(params["moving_kinds"])
+    rigid = RegistrationSettings.from_params(params["rigid"])
+    crop = CropSettings.from_params(params["working_grid"], params["crop_centre"])
+    kinds = [fixed_kind, *moving_kinds]
+    usable = series_index[series_index["kind"].isin(kinds)]
+    patients = sorted(usable.loc[usable["kind"] == fixed_kind, "patient_id"].unique())
+    partitions: dict[str, sitk.Image] = {}
+    rows: list[dict] = []
+    start = time.perf_counter()
+    for n, patient_id in enumerate(patients, start=1):
+        chosen = {
+            kind: pick_series(group)
+            for kind, group in usable[usable["patient_id"] == patient_id].groupby("kind")
+        }
+        volumes, read_rows = _read_series(patient_id, chosen, kinds)
+        rows.extend(read_rows)
+        if fixed_kind not in volumes:
+            continue
+        try:
+            registered, report = register_and_crop_patient(
+                patient_id, fixed_kind, volumes, findings_of(lesions, patient_id), rigid, crop
+            )
+        except (RuntimeError, ValueError) as exc:
+            logger.warning("registration: %s skipped: %s", patient_id, exc)
+            rows.append({"patient_id": patient_id, "fixed_kind": fixed_kind, "status": f"failed: {exc}"})
+            continue
+        for row in report:
+            row.update(
+                status="registered" if rigid.enabled else "identity (registration off)",
+                fixed_series_uid=chosen[fixed_kind]["series_uid"],
+                moving_series_uid=chosen[row["moving_kind"]]["series_uid"],
+            )
+        rows.extend(report)
+        partitions.update({f"{patient_id}/{kind}": image for kind, image in registered.items()})
+        elapsed = time.perf_counter() - start
+        logger.info("registration: %d/%d patients (%.1f s/patient)", n, len(patients), elapsed / n)
+    if not partitions:
+        raise ValueError(f"registration: no patient has a readable {fixed_kind} series in series_index")
+    return partitions, pd.DataFrame(rows).reindex(columns=REPORT_COLUMNS)
+
+
+def _read_series(
+    patient_id: str, chosen: Mapping[str, pd.Series], kinds: list[str]
+) -> tuple[dict[str, sitk.Image], list[dict]]:
+    volumes: dict[str, sitk.Image] = {}
+    rows: list[dict] = []
+    for kind in kinds:
+        if kind not in chosen:
+            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"missing: no {kind} series"})
+            continue
+        try:
+            volumes[kind] = read_volume(chosen[kind])
+        except (RuntimeError, ValueError, OSError) as exc:
+            logger.warning("registration: %s %s unreadable (%s): %s", patient_id, kind, chosen[kind]["path"], exc)
+            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"unreadable: {exc}"})
+    return volumes, rows
+
+
+def plot_registration_check(
+    registered_volumes: Mapping[str, Callable[[], sitk.Image] | sitk.Image], params: dict[str, Any]
+) -> Figure:
+    """Central slices of the first patients and T2w/moving checkerboards (data/08_reporting).
+
+    Partitions may be loaders (``PartitionedDataset``) or images (in memory).
+    """
+    fixed_kind = params["fixed_kind"]
+    figure = params["check_figure"]
+    by_patient: dict[str, dict[str, Any]] = {}
+    for partition, load in sorted(registered_volumes.items()):
+        patient_id, kind = partition.rsplit("/", 1)
+        by_patient.setdefault(patient_id, {})[kind] = load
+    # only patients with every sequence: the figure compares them side by side
+    wanted = {fixed_kind, *params["moving_kinds"]}
+    complete = [p for p, kinds in by_patient.items() if wanted <= set(kinds)][: int(figure["max_patients"])]
+    if not complete:
+        complete = list(by_patient)[: int(figure["max_patients"])]
+    slices = {}
+    for patient_id in complete:
+        slices[patient_id] = {}
+        for kind, load in by_patient[patient_id].items():
+            image = load if isinstance(load, sitk.Image) else load()
+            middle = image.GetSize()[2] // 2
+            # a display window per image: 1st-99th percentile shows anatomy whatever the units
+            shown = normalise(image[:, :, middle], {"method": "percentile", "low": 1, "high": 99}, f"{patient_id}/{kind}")
+            slices[patient_id][kind] = sitk.GetArrayFromImage(shown)
+    return registration_check_figure(slices, fixed_kind, int(figure["checker_size_px"]))

@@ -116,3 +116,21 @@ def load_generator(artifact: dict[str, Any], device: torch.device | str = "cpu")
         raise TypeError(f"{artifact['factory']} did not build a LatentGenerator")
     module.load_state_dict(artifact["state_dict"])
     return module.to(device).eval()
+
+
+def interpolate_latents(z0: torch.Tensor, z1: torch.Tensor, steps: int, mode: str = "linear") -> torch.Tensor:
+    """``steps`` latents from ``z0`` to ``z1`` (1-D), ``linear`` or ``spherical`` (slerp, White 2016).
+
+    Slerp keeps intermediate latents at the norm typical of a Gaussian prior, where linear paths dip toward
+    the origin (Kitchen & Seah Fig. 5 shows the linear path; the project draws both).
+    """
+    t = torch.linspace(0.0, 1.0, steps, device=z0.device).unsqueeze(1)
+    if mode == "linear":
+        return (1 - t) * z0 + t * z1
+    if mode != "spherical":
+        raise ValueError(f"mode must be 'linear' or 'spherical', got {mode!r}")
+    cos = torch.dot(z0 / z0.norm(), z1 / z1.norm()).clamp(-1.0, 1.0)
+    omega = torch.arccos(cos)
+    if omega.abs() < 1e-6:  # parallel latents: slerp degenerates to lerp
+        return (1 - t) * z0 + t * z1
+    return (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / torch.sin(omega)

@@ -1,0 +1,73 @@
+"""Kedro glue for the augmentation stage: synthetic sets from trained generators, classical augmentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import torch
+from matplotlib.figure import Figure
+
+from medsynth_pipeline.augmentation.classical import ClassicalAugmentation, augment_images
+from medsynth_pipeline.augmentation.synthetic import generate_synthetic_sets
+from medsynth_pipeline.reporting.gan_figures import synthetic_samples_figure
+from medsynth_pipeline.training.runtime import select_device
+
+
+def make_synthetic_sets(generator: dict[str, Any], params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
+    """``sets`` class-balanced synthetic sets (``per_class`` images per class each, seeds ``seed + i``).
+
+    Images ``{"images": [N, C, H, W] in [0, 1], "channels", "spacing_mm", "source_model"}`` like the
+    patches; metadata marks every row ``is_synthetic`` with its set, seed and class attributes.
+    """
+    images, metadata = generate_synthetic_sets(
+        generator,
+        per_class=int(params["per_class"]),
+        n_sets=int(params["sets"]),
+        seed=int(params["seed"]),
+        batch_size=int(params["batch_size"]),
+        device=select_device(params.get("device", "auto")),
+        model_name=generator.get("model", ""),
+    )
+    payload = {"images": images, "channels": generator.get("channels") or [], "spacing_mm": generator.get("spacing_mm"),
+               "source_model": generator.get("model", "")}
+    return payload, metadata
+
+
+def make_classical_set(
+    patches: dict[str, Any], patch_metadata: pd.DataFrame, params: dict[str, Any]
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """``copies`` classically augmented versions of every patch of ``split`` (004's classical condition).
+
+    Metadata: the source row's columns plus ``source_index`` (row in the patches), ``copy`` and
+    ``augmentation`` ("classical"); ``is_synthetic`` is False (a transformed real image).
+    """
+    rows = patch_metadata.reset_index(drop=True)
+    keep = rows.index[rows["split"] == params["split"]] if params.get("split") else rows.index
+    if len(keep) == 0:
+        raise ValueError(f"classical augmentation: no patch in split {params.get('split')!r}")
+    source_images = patches["images"][torch.as_tensor(keep.to_numpy())]
+    images, source = augment_images(source_images, ClassicalAugmentation.from_params(params["transform"]),
+                                    int(params["copies"]), int(params["seed"]))
+    metadata = rows.loc[keep[source]].reset_index(drop=False).rename(columns={"index": "source_index"})
+    metadata["copy"] = [i // len(keep) for i in range(len(metadata))]
+    metadata["augmentation"] = "classical"
+    metadata["is_synthetic"] = False
+    payload = {"images": images, "channels": list(patches.get("channels") or []), "spacing_mm": patches.get("spacing_mm")}
+    return payload, metadata
+
+
+def plot_synthetic_samples(
+    synthetic_images: dict[str, Any], synthetic_metadata: pd.DataFrame, params: dict[str, Any]
+) -> Figure:
+    """The first images of every class of set 0, one row per class."""
+    first = synthetic_metadata[synthetic_metadata["set_index"] == 0]
+    label_cols = [c for c in first.columns if c not in ("source_model", "set_index", "seed", "class_index",
+                                                        "is_synthetic", "split")]
+    rows, chunks = [], []
+    for class_index, group in first.groupby("class_index", sort=True):
+        described = ", ".join(f"{c}={group[c].iloc[0]}" for c in label_cols if pd.notna(group[c].iloc[0]))
+        rows.append(described or f"class {class_index}")
+        chunks.append(synthetic_images["images"][torch.as_tensor(group.index[: int(params["per_row"])].to_numpy())])
+    per = min(len(c) for c in chunks)
+    return synthetic_samples_figure(torch.cat([c[:per] for c in chunks]), rows, per_row=per)

@@ -1,0 +1,173 @@
+"""Kedro glue for GAN training: select the patches, train with the one loop, draw the papers' figures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+import torch
+from matplotlib.figure import Figure
+
+from medsynth_pipeline.augmentation.classical import ClassicalAugmentation, augment_images
+from medsynth_pipeline.models.latent import interpolate_latents, load_generator
+from medsynth_pipeline.reporting.gan_figures import (
+    interpolation_figure,
+    loss_curves_figure,
+    progress_grid_figure,
+    real_vs_synthetic_figure,
+)
+from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData, iterations_for_epochs
+from medsynth_pipeline.training.registry import build_system
+from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set, to_range
+
+logger = logging.getLogger(__name__)
+
+
+def select_training_images(patches: dict[str, Any], patch_metadata: pd.DataFrame, params: dict[str, Any]) -> TrainingSet:
+    """The real patches this model learns from (split, filters, channels, class labels), in [0, 1]."""
+    return select_training_set(patches, patch_metadata, params["select"], source=f"gan_training.{params['name']}")
+
+
+def pre_augment(training_set: TrainingSet, params: dict[str, Any]) -> TrainingSet:
+    """Add ``copies`` classically augmented versions of every image before training (ProstateGAN: "first
+    augmented by rotating, normalizing, and flipping"); ``copies: 0`` keeps the set as it is."""
+    spec = dict(params.get("pre_augment") or {})
+    copies = int(spec.pop("copies", 0))
+    seed = int(spec.pop("seed", 0))
+    if copies == 0:
+        return training_set
+    extra, source = augment_images(training_set.images, ClassicalAugmentation.from_params(spec), copies, seed)
+    labels = training_set.labels
+    logger.info("%s: %d images + %d classically augmented copies", params["name"], len(training_set.images), len(extra))
+    return TrainingSet(
+        images=torch.cat([training_set.images, extra]),
+        labels=None if labels is None else torch.cat([labels, labels[torch.as_tensor(source)]]),
+        label_column=training_set.label_column, class_values=training_set.class_values,
+        class_attributes=training_set.class_attributes, channels=training_set.channels,
+        spacing_mm=training_set.spacing_mm, metadata=training_set.metadata,
+    )
+
+
+def _iterations(schedule: dict[str, Any], n: int) -> int:
+    if schedule.get("iterations"):
+        return int(schedule["iterations"])
+    if schedule.get("epochs"):
+        return iterations_for_epochs(float(schedule["epochs"]), n, int(schedule["batch_size"]))
+    raise ValueError("schedule needs 'iterations' or 'epochs'")
+
+
+def train_gan(
+    training_set: TrainingSet, params: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
+    """Train the model described by ``params`` (system, schedule, trainer) on the selected images.
+
+    Returns the generator artifact (weights + how to rebuild + what its classes mean), the other networks'
+    state_dicts, the per-iteration history, the fixed-noise snapshots and a one-row run summary.
+    """
+    name = params["name"]
+    schedule, trainer = params["schedule"], dict(params["trainer"])
+    n, (channels, height, width) = len(training_set.images), training_set.images.shape[1:]
+    iterations = _iterations(schedule, n)
+    batch_size = int(schedule["batch_size"])
+
+    def factory():
+        return build_system(params["system"], channels=channels, image_size=height, num_classes=training_set.num_classes)
+
+    probe_range = _output_range(params["system"], channels, height, training_set.num_classes)
+    data = TrainingData(to_range(training_set.images, probe_range), training_set.labels)
+    fractions = schedule.get("snapshot_fractions") or []
+    config = TrainerConfig(
+        iterations=iterations,
+        batch_size=batch_size,
+        snapshot_iterations=sorted({max(1, round(float(f) * iterations)) for f in fractions}),
+        metrics_prefix=f"{name}/",
+        identity={k: params.get(k) for k in ("system", "select", "pre_augment")} | {"batch_size": batch_size},
+        **trainer,
+    )
+    logger.info("%s: %d iterations at batch %d on %d images %s (%.1f epochs)", name, iterations, batch_size, n,
+                (channels, height, width), iterations * batch_size / n)
+    result = Trainer(factory, data, config).fit()
+
+    artifact = result.system.export_generator() | {
+        "model": name,
+        "label_column": training_set.label_column,
+        "class_values": training_set.class_values,
+        "class_attributes": training_set.class_attributes,
+        "channels": training_set.channels,
+        "spacing_mm": training_set.spacing_mm,
+        "iterations": result.iterations,
+    }
+    others = {k: {p: v.detach().cpu() for p, v in m.state_dict().items()}
+              for k, m in result.system.networks().items() if k != "G"}
+    snapshots = {
+        "iterations": sorted(result.snapshots),
+        "images": torch.stack([from_range(result.snapshots[i], probe_range) for i in sorted(result.snapshots)])
+        if result.snapshots else torch.empty(0),
+        "fixed_labels": result.fixed_labels,
+        "epochs_per_iteration": batch_size / n,
+    }
+    summary = pd.DataFrame([{
+        "model": name, "device": result.device, "iterations": result.iterations, "batch_size": batch_size,
+        "training_images": n, "epochs": result.iterations * batch_size / n, "resumed_from": result.resumed_from,
+        "wall_seconds_this_process": round(result.wall_seconds, 2), "images_per_second": round(result.images_per_second, 1),
+        **{f"final_{k}": v for k, v in (result.history[-1] if result.history else {}).items() if k != "iteration"},
+    }])
+    return artifact, others, pd.DataFrame(result.history), snapshots, summary
+
+
+def _output_range(system: dict[str, Any], channels: int, size: int, num_classes: int) -> tuple[float, float]:
+    """The generator's output range, from a throw-away instance (the Trainer seeds before its own build)."""
+    probe = build_system(system, channels=channels, image_size=size, num_classes=num_classes)
+    return tuple(probe.export_generator()["output_range"])  # type: ignore[return-value]
+
+
+def _class_name(training_set: TrainingSet, index: int) -> str:
+    return f"{training_set.label_column} {training_set.class_values[index]}"
+
+
+def plot_progress_grid(snapshots: dict[str, Any], training_set: TrainingSet, params: dict[str, Any]) -> Figure:
+    """ProstateGAN Fig. 2 for any model: milestones as columns, classes (or fixed latents) as rows."""
+    images = snapshots["images"]
+    by_iteration = {it: images[k] for k, it in enumerate(snapshots["iterations"])}
+    labels = snapshots["fixed_labels"]
+    rows = images.shape[1] if len(images) else 0
+    if labels is not None:
+        names = [_class_name(training_set, int(c)) for c in labels]
+        real = torch.stack([training_set.images[(training_set.labels == c).nonzero()[0, 0]] for c in labels])
+    else:
+        names = [f"z{r}" for r in range(rows)]
+        gen = torch.Generator().manual_seed(int(params["seed"]))
+        real = training_set.images[torch.randperm(len(training_set.images), generator=gen)[:rows]]
+    return progress_grid_figure(by_iteration, real, names, snapshots["epochs_per_iteration"], 0,
+                                training_set.channels[0] if training_set.channels else "")
+
+
+def plot_loss_curves(history: pd.DataFrame, params: dict[str, Any]) -> Figure:
+    return loss_curves_figure(history, title=params["name"])
+
+
+def plot_real_vs_synthetic(generator: dict[str, Any], training_set: TrainingSet, params: dict[str, Any]) -> Figure:
+    """Kitchen & Seah Fig. 4 for any model: real and synthetic patches, every channel."""
+    n = int(params["per_side"])
+    gen = torch.Generator().manual_seed(int(params["seed"]))
+    model = load_generator(generator)
+    pick = torch.randperm(len(training_set.images), generator=gen)[:n]
+    labels = None if training_set.labels is None else training_set.labels[pick]
+    fake = from_range(model.generate(len(pick), labels, generator=gen), generator["output_range"])
+    return real_vs_synthetic_figure(training_set.images[pick], fake, training_set.channels, n)
+
+
+def plot_latent_interpolation(generator: dict[str, Any], params: dict[str, Any]) -> Figure:
+    """Kitchen & Seah Fig. 5: linear and spherical paths between two random latents (one class if conditional)."""
+    model = load_generator(generator)
+    gen = torch.Generator().manual_seed(int(params["seed"]))
+    z0, z1 = model.sample_latent(2, generator=gen)
+    steps = int(params["interpolation_steps"])
+    labels = None if not model.num_classes else torch.full((steps,), model.num_classes - 1, dtype=torch.long)
+    paths = {}
+    with torch.no_grad():
+        model.eval()
+        for mode in ("linear", "spherical"):
+            paths[mode] = from_range(model(interpolate_latents(z0, z1, steps, mode), labels), generator["output_range"])
+    return interpolation_figure(paths, generator.get("channels") or [])

@@ -1,0 +1,160 @@
+"""De-identification guards for ingest: what must never leave a DICOM header, and patient pseudonyms.
+
+Ingest copies an allow-list of header fields into its outputs (ids, UIDs, descriptions, geometry). As a
+second line of defence, the values of the direct identifiers below are collected while scanning (kept in
+memory only) and any output cell containing one is redacted before it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import pydicom
+
+#: Direct identifiers of the DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile:
+#: names, birth data, addresses, telephone numbers, other ids and free-text fields about the person.
+#: PatientID is not listed: it is the join key (ProstateX ids are already pseudonyms) and can be
+#: replaced by a salted hash with ``ingest.pseudonymise``.
+DIRECT_IDENTIFIER_KEYWORDS: tuple[str, ...] = (
+    "PatientName",
+    "PatientBirthDate",
+    "PatientBirthTime",
+    "PatientBirthName",
+    "PatientAddress",
+    "PatientTelephoneNumbers",
+    "PatientMotherBirthName",
+    "OtherPatientNames",
+    "OtherPatientIDs",
+    "OtherPatientIDsSequence",
+    "MedicalRecordLocator",
+    "MilitaryRank",
+    "BranchOfService",
+    "Occupation",
+    "PatientInsurancePlanCodeSequence",
+    "PatientReligiousPreference",
+    "EthnicGroup",
+    "AdditionalPatientHistory",
+    "PatientComments",
+    "ResponsiblePerson",
+    "ReferringPhysicianName",
+    "ReferringPhysicianAddress",
+    "ReferringPhysicianTelephoneNumbers",
+    "PerformingPhysicianName",
+    "NameOfPhysiciansReadingStudy",
+    "PhysiciansOfRecord",
+    "RequestingPhysician",
+    "OperatorsName",
+    "InstitutionName",
+    "InstitutionAddress",
+    "InstitutionalDepartmentName",
+    "StationName",
+    "AccessionNumber",
+    "StudyID",
+    "RequestAttributesSequence",
+)
+
+# Values this short ("M", "0", "NA") occur everywhere by chance; matching them would redact noise.
+_MIN_IDENTIFIER_LENGTH = 4
+_PN_SPLIT = re.compile(r"[\^=,\s]+")
+
+
+def identifier_values(ds: pydicom.Dataset) -> frozenset[str]:
+    """The non-trivial string values of ``ds``'s direct identifiers (names split into their parts)."""
+    values: set[str] = set()
+    for keyword in DIRECT_IDENTIFIER_KEYWORDS:
+        try:
+            element = ds.get(keyword)
+        except Exception:  # a garbled value is no identifier we could leak verbatim
+            continue
+        if element is None or element == "":
+            continue
+        for text in _strings(element):
+            values.add(text)
+            values.update(_PN_SPLIT.split(text))
+    return frozenset(v.strip() for v in values if len(v.strip()) >= _MIN_IDENTIFIER_LENGTH)
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, pydicom.Sequence):
+        for item in value:
+            for element in item:
+                yield from _strings(element.value)
+    elif isinstance(value, list | tuple | pydicom.multival.MultiValue):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, bytes):
+        return
+    elif value is not None:
+        yield str(value)
+
+
+def redact_identifiers(
+    frame: pd.DataFrame, identifiers: Iterable[str], *, skip_columns: Iterable[str] = ()
+) -> tuple[pd.DataFrame, int]:
+    """Replace every string cell that contains an identifier value by ``"<redacted>"``.
+
+    Returns the cleaned copy and the number of redacted cells. ``skip_columns`` are left alone
+    (file paths: redacting them would break reading; ingest warns about them separately).
+    """
+    needles = sorted({i.lower() for i in identifiers}, key=len, reverse=True)
+    if not needles or frame.empty:
+        return frame, 0
+    pattern = re.compile("|".join(re.escape(n) for n in needles))
+    out = frame.copy()
+    redacted = 0
+    for column in out.columns:
+        if column in set(skip_columns) or not (
+            pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])
+        ):
+            continue
+        hits = out[column].map(lambda v: isinstance(v, str) and bool(pattern.search(v.lower())))
+        if hits.any():
+            redacted += int(hits.sum())
+            out.loc[hits, column] = "<redacted>"
+    return out, redacted
+
+
+def path_contains_identifier(path: str, identifiers: Iterable[str]) -> bool:
+    """Whether a file path spells out an identifier value (e.g. a folder named after the patient)."""
+    lowered = path.lower()
+    return any(i.lower() in lowered for i in identifiers)
+
+
+class Pseudonymiser:
+    """Maps patient ids and UIDs to salted SHA-256 pseudonyms, or leaves them unchanged when disabled.
+
+    The salt comes from an environment variable, never from the parameters: kedro-mlflow logs every
+    parameter, and a logged salt would let anyone re-identify the pseudonyms.
+    """
+
+    def __init__(self, *, enabled: bool, salt_env: str = "MEDSYNTH_PSEUDONYM_SALT", prefix: str = "anon-"):
+        self.enabled = bool(enabled)
+        self.prefix = prefix
+        self._salt = b""
+        if self.enabled:
+            salt = os.environ.get(salt_env, "")
+            if not salt:
+                raise ValueError(
+                    f"ingest.pseudonymise.enabled is true but the environment variable {salt_env} "
+                    "holding the secret salt is empty; set it (and keep it out of conf/ and MLflow)"
+                )
+            self._salt = salt.encode()
+
+    def _digest(self, value: str) -> bytes:
+        return hashlib.sha256(self._salt + b"\x00" + value.encode()).digest()
+
+    def patient_id(self, value: str) -> str:
+        """A stable pseudonym such as ``anon-3f2a9c0d1b7e`` (or ``value`` itself when disabled)."""
+        if not self.enabled:
+            return value
+        return self.prefix + self._digest(value).hex()[:12]
+
+    def uid(self, value: str) -> str:
+        """A valid DICOM UID (``2.25.<128-bit int>``) derived from ``value`` (or ``value`` when disabled)."""
+        if not self.enabled or not value:
+            return value
+        return "2.25." + str(int.from_bytes(self._digest("uid:" + value)[:16], "big"))

@@ -1,0 +1,345 @@
+"""Walk a raw-data tree and read DICOM headers: each file becomes a :class:`DicomHeader` or a rejection.
+
+Only headers are read (``stop_before_pixels``); the pixel data element is located and its length
+checked against the file size, so truncated files are caught without decoding anything. Only an
+allow-list of header fields is kept; the values of direct identifiers are collected for the leak check
+(see :mod:`dicom_deid`) and never stored in outputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import struct
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pydicom
+import pydicom.config
+from pydicom.uid import UID
+
+from medsynth_pipeline.imaging.dicom_deid import identifier_values
+from medsynth_pipeline.imaging.dicom_multiframe import (
+    classic_frame_geometries,
+    enhanced_frame_geometries,
+    is_enhanced,
+    number_of_frames,
+)
+from medsynth_pipeline.imaging.dicom_stack import SliceGeometry
+from medsynth_pipeline.imaging.dicom_values import as_list, float_or_none, floats, int_or_none, key_text, text
+from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
+
+#: Volume files read with SimpleITK, by suffix, and their ``source_format``.
+VOLUME_SUFFIXES: dict[str, str] = {".nii.gz": "nifti", ".nii": "nifti", ".mhd": "mhd", ".mha": "mha"}
+
+#: Transfer syntaxes GDCM (inside SimpleITK) decodes; pydicom's available decoders are added below.
+GDCM_TRANSFER_SYNTAXES: frozenset[str] = frozenset(
+    {
+        "1.2.840.10008.1.2",  # implicit VR little endian
+        "1.2.840.10008.1.2.1",  # explicit VR little endian
+        "1.2.840.10008.1.2.1.99",  # deflated explicit VR little endian
+        "1.2.840.10008.1.2.2",  # explicit VR big endian (retired, still in archives)
+        "1.2.840.10008.1.2.4.50",  # JPEG baseline
+        "1.2.840.10008.1.2.4.51",  # JPEG extended
+        "1.2.840.10008.1.2.4.57",  # JPEG lossless
+        "1.2.840.10008.1.2.4.70",  # JPEG lossless, first-order prediction
+        "1.2.840.10008.1.2.4.80",  # JPEG-LS lossless
+        "1.2.840.10008.1.2.4.81",  # JPEG-LS near-lossless
+        "1.2.840.10008.1.2.4.90",  # JPEG 2000 lossless
+        "1.2.840.10008.1.2.4.91",  # JPEG 2000
+        "1.2.840.10008.1.2.5",  # RLE lossless
+    }
+)
+_DEFLATED = "1.2.840.10008.1.2.1.99"
+_NATIVE = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", _DEFLATED}
+_PIXEL_TAGS = {0x7FE00010, 0x7FE00009, 0x7FE00008}
+_MEDIA_DIRECTORY = "1.2.840.10008.1.3.10"
+_UNDEFINED = 0xFFFFFFFF
+
+
+def _pydicom_decodable() -> frozenset[str]:
+    from pydicom.pixels.decoders.base import _PIXEL_DATA_DECODERS
+
+    return frozenset(uid for uid, decoder in _PIXEL_DATA_DECODERS.items() if decoder[0].is_available)
+
+
+SUPPORTED_TRANSFER_SYNTAXES: frozenset[str] = GDCM_TRANSFER_SYNTAXES | _pydicom_decodable()
+
+
+@dataclass(frozen=True)
+class DicomHeader:
+    """The allow-listed header fields of one DICOM image file."""
+
+    path: str
+    patient_id: str
+    study_uid: str
+    series_uid: str
+    sop_class_uid: str
+    modality: str
+    description: str
+    protocol: str
+    image_type: tuple[str, ...]
+    transfer_syntax: str
+    n_frames: int
+    enhanced: bool
+    slices: tuple[SliceGeometry, ...]
+    images_in_acquisition: int | None = None
+    diffusion_b_value: float | None = None
+    identifiers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+
+@dataclass
+class Inventory:
+    """Files under the raw directory, sorted into DICOM candidates, volumes and ignored files."""
+
+    dicom_candidates: list[Path] = field(default_factory=list)
+    volumes: list[tuple[Path, str]] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+
+
+def volume_format(path: Path) -> str | None:
+    """``source_format`` of a volume file by its suffix, or None for anything else."""
+    name = path.name.lower()
+    return next((fmt for suffix, fmt in VOLUME_SUFFIXES.items() if name.endswith(suffix)), None)
+
+
+def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
+    """Every regular file under ``root`` (hidden files and folders skipped), in a stable order."""
+    if not root.is_dir():
+        raise FileNotFoundError(f"ingest.raw_dir '{root}' is not a directory")
+    inventory = Inventory()
+    patterns = [g.lower() for g in ignore_globs]
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            fmt = volume_format(path)
+            if fmt is not None:
+                inventory.volumes.append((path, fmt))
+            elif any(fnmatch.fnmatch(name.lower(), p) for p in patterns):
+                inventory.ignored.append(path)
+            else:
+                inventory.dicom_candidates.append(path)
+    return inventory
+
+
+@contextlib.contextmanager
+def quiet_pydicom() -> Iterator[None]:
+    """No value validation while scanning: pydicom's warnings quote values, which may be identifiers."""
+    previous = pydicom.config.settings.reading_validation_mode
+    pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        pydicom.config.settings.reading_validation_mode = previous
+
+
+def read_header(path: Path) -> DicomHeader | Rejection:
+    """Read one file's header. Never raises for bad input: returns a :class:`Rejection` instead."""
+    where = str(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fp:
+        head = fp.read(132)
+        part10 = len(head) == 132 and head[128:132] == b"DICM"
+        if not part10 and not _starts_like_dataset(head):
+            return Rejection(
+                where, Reason.NOT_DICOM, "no 'DICM' marker at byte 128 and no DICOM element at the start"
+            )
+        fp.seek(0)
+        try:
+            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+        except (EOFError, struct.error) as exc:
+            return Rejection(
+                where, Reason.TRUNCATED if part10 else Reason.NOT_DICOM, f"header ends early: {exc}"
+            )
+        except Exception as exc:
+            reason = Reason.CORRUPT_HEADER if part10 else Reason.NOT_DICOM
+            return Rejection(where, reason, f"header cannot be parsed: {type(exc).__name__}: {exc}")
+        if not part10 and not any(k in ds for k in ("SOPClassUID", "SeriesInstanceUID", "Modality", "Rows")):
+            return Rejection(
+                where, Reason.NOT_DICOM, "no DICM marker and none of the DICOM identifying elements"
+            )
+        meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
+        if meta.get("MediaStorageSOPClassUID") == _MEDIA_DIRECTORY or "DirectoryRecordSequence" in ds:
+            return Rejection(
+                where, Reason.DICOMDIR, "media index (DICOMDIR); the files it lists are scanned directly"
+            )
+        transfer_syntax = str(meta.get("TransferSyntaxUID") or "1.2.840.10008.1.2")
+        problem = None if transfer_syntax == _DEFLATED else _pixel_data_problem(fp, ds, size, transfer_syntax)
+    if problem is not None:
+        return Rejection(where, *problem)
+    if transfer_syntax not in SUPPORTED_TRANSFER_SYNTAXES:
+        name = UID(transfer_syntax).name if UID(transfer_syntax).is_valid else "not a valid UID"
+        return Rejection(
+            where, Reason.UNSUPPORTED_TRANSFER_SYNTAX, f"transfer syntax {transfer_syntax!r} ({name})"
+        )
+    return _header_from_dataset(where, ds, transfer_syntax)
+
+
+def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) -> DicomHeader | Rejection:
+    series_uid = text(ds.get("SeriesInstanceUID"))
+    if not series_uid:
+        return Rejection(where, Reason.MISSING_UID, "no SeriesInstanceUID")
+    patient_id = text(ds.get("PatientID"))
+    if not patient_id:
+        return Rejection(where, Reason.MISSING_PATIENT_ID, "empty PatientID")
+    n_frames = number_of_frames(ds)
+    enhanced = is_enhanced(ds)
+    if enhanced:
+        slices = enhanced_frame_geometries(ds, where)
+    elif n_frames > 1:
+        slices = classic_frame_geometries(ds, where)
+    else:
+        slices = [single_slice_geometry(ds, where)]
+    image_type = tuple(str(v) for v in (as_list(ds.get("ImageType")) or []))
+    return DicomHeader(
+        path=where,
+        patient_id=patient_id,
+        study_uid=text(ds.get("StudyInstanceUID")),
+        series_uid=series_uid,
+        sop_class_uid=text(ds.get("SOPClassUID")),
+        modality=text(ds.get("Modality")),
+        description=text(ds.get("SeriesDescription")),
+        protocol=text(ds.get("ProtocolName")),
+        image_type=image_type,
+        transfer_syntax=transfer_syntax,
+        n_frames=n_frames,
+        enhanced=enhanced,
+        slices=tuple(slices),
+        images_in_acquisition=int_or_none(ds.get("ImagesInAcquisition")),
+        diffusion_b_value=_b_value(ds),
+        identifiers=identifier_values(ds),
+    )
+
+
+def single_slice_geometry(ds: pydicom.Dataset, where: str) -> SliceGeometry:
+    """Geometry and stack-separating values of a single-frame image."""
+    keys = {
+        "b_value": _b_value(ds),
+        "echo_time": ds.get("EchoTime"),
+        "temporal_position": ds.get("TemporalPositionIdentifier"),
+        "trigger_time": ds.get("TriggerTime"),
+        "acquisition_number": ds.get("AcquisitionNumber"),
+        "image_type": "\\".join(str(v) for v in as_list(ds.get("ImageType")) or []) or None,
+    }
+    return SliceGeometry(
+        file=where,
+        frame=None,
+        position=floats(ds.get("ImagePositionPatient"), 3),
+        orientation=floats(ds.get("ImageOrientationPatient"), 6),
+        pixel_spacing=floats(ds.get("PixelSpacing"), 2),
+        rows=int_or_none(ds.get("Rows")) or 0,
+        columns=int_or_none(ds.get("Columns")) or 0,
+        stack_keys=tuple((k, key_text(v)) for k, v in keys.items() if v is not None and v != ""),
+        instance_number=int_or_none(ds.get("InstanceNumber")),
+    )
+
+
+def _pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) -> tuple[Reason, str] | None:
+    """Locate the pixel data element where header parsing stopped and check it fits in the file."""
+    position = fp.tell()
+    implicit, little = ds.original_encoding
+    endian = "<" if little is not False else ">"
+    header = fp.read(8)
+    if len(header) < 8:
+        short = _short_element(ds)
+        if short:
+            return Reason.TRUNCATED, short
+        meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
+        sop = UID(text(ds.get("SOPClassUID")) or text(meta.get("MediaStorageSOPClassUID")))
+        if "Rows" in ds or "Image Storage" in sop.name:
+            return Reason.TRUNCATED, f"the file ends before its pixel data ({sop.name or 'image'})"
+        return Reason.NO_PIXEL_DATA, f"no pixel data ({sop.name or sop or 'no SOP class'})"
+    group, element = struct.unpack(endian + "HH", header[:4])
+    if (group << 16 | element) not in _PIXEL_TAGS:
+        return Reason.CORRUPT_HEADER, f"unparseable data at byte {position} (tag {group:04X},{element:04X})"
+    if implicit:
+        (length,) = struct.unpack(endian + "I", header[4:8])
+        value_start = position + 8
+    elif header[4:6] in (b"OB", b"OW", b"OF", b"OD", b"UN"):
+        extra = fp.read(4)
+        if len(extra) < 4:
+            return Reason.TRUNCATED, "the file ends inside the pixel data element header"
+        (length,) = struct.unpack(endian + "I", extra)
+        value_start = position + 12
+    else:
+        (length,) = struct.unpack(endian + "H", header[6:8])
+        value_start = position + 8
+    if length == _UNDEFINED:
+        return _encapsulated_problem(fp, value_start, size, endian)
+    if value_start + length > size:
+        return Reason.TRUNCATED, f"pixel data needs {length} bytes, the file holds {size - value_start}"
+    if ts in _NATIVE:
+        needed = _native_size(ds)
+        if needed and length < needed:
+            return Reason.DECODE_FAILED, f"pixel data holds {length} bytes, the image needs {needed}"
+    return None
+
+
+def _encapsulated_problem(fp: BinaryIO, start: int, size: int, endian: str) -> tuple[Reason, str] | None:
+    """Walk the fragment items by seeking; the sequence delimiter must be reached inside the file."""
+    offset = start
+    while True:
+        fp.seek(offset)
+        item = fp.read(8)
+        if len(item) < 8:
+            return Reason.TRUNCATED, "the file ends inside the compressed pixel data (no sequence delimiter)"
+        group, element, length = struct.unpack(endian + "HHI", item)
+        tag = group << 16 | element
+        if tag == 0xFFFEE0DD:
+            return None
+        if tag != 0xFFFEE000 or length == _UNDEFINED:
+            return Reason.CORRUPT_HEADER, f"bad fragment item at byte {offset} of the compressed pixel data"
+        offset += 8 + length
+        if offset > size:
+            return Reason.TRUNCATED, "the file ends inside a compressed pixel data fragment"
+
+
+def _short_element(ds: pydicom.Dataset) -> str | None:
+    for elem in ds.elements():
+        value = getattr(elem, "value", None)
+        length = getattr(elem, "length", None)
+        if isinstance(value, bytes) and length not in (None, _UNDEFINED) and len(value) < length:
+            return f"the file ends inside element {elem.tag} ({len(value)} of {length} bytes)"
+    return None
+
+
+def _native_size(ds: pydicom.Dataset) -> int:
+    try:
+        bits = int(ds.BitsAllocated)
+        pixels = int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * number_of_frames(ds)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+    return (pixels * bits + 7) // 8
+
+
+def _starts_like_dataset(head: bytes) -> bool:
+    """A file without preamble must start with a group 0002/0008 element (little or big endian)."""
+    if len(head) < 8:
+        return False
+    groups = (struct.unpack("<H", head[:2])[0], struct.unpack(">H", head[:2])[0])
+    return any(g in (0x0002, 0x0008) for g in groups)
+
+
+def _b_value(ds: pydicom.Dataset) -> float | None:
+    value = float_or_none(ds.get("DiffusionBValue"))
+    if value is not None:
+        return value
+    try:  # Siemens keeps it in a private element; real ProstateX diffusion series rely on it
+        return float_or_none(_private_text(ds.private_block(0x0019, "SIEMENS MR HEADER")[0x0C].value))
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def _private_text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("ascii", "ignore").strip("\x00 ").split("\\")[0]
+    return value

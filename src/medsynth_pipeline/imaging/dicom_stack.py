@@ -1,0 +1,184 @@
+"""Slices to volumes: split a series into stacks and check that each stack is one regular 3-D grid.
+
+A *slice* is one single-frame file or one frame of a multi-frame object. A series whose slices repeat
+positions (several b-values, echoes or time points) is split into stacks by the first tag that separates
+them. A stack is accepted only if its slices share orientation, matrix size and pixel spacing and lie at
+evenly spaced positions along the slice normal; otherwise it is rejected with the reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from medsynth_pipeline.imaging.ingest_rejections import Reason
+
+#: Tags that separate stacks sharing slice positions, tried in this order.
+STACK_KEYS: tuple[str, ...] = (
+    "b_value",
+    "echo_time",
+    "stack_id",
+    "temporal_position",
+    "trigger_time",
+    "acquisition_number",
+    "image_type",
+)
+
+
+@dataclass(frozen=True)
+class SliceGeometry:
+    """Where one slice lies. ``pixel_spacing`` is DICOM's (row spacing, column spacing) in mm."""
+
+    file: str
+    frame: int | None
+    position: tuple[float, float, float] | None
+    orientation: tuple[float, float, float, float, float, float] | None
+    pixel_spacing: tuple[float, float] | None
+    rows: int
+    columns: int
+    stack_keys: tuple[tuple[str, str], ...] = ()
+    instance_number: int | None = None
+
+    def key(self, name: str) -> str | None:
+        return dict(self.stack_keys).get(name)
+
+
+@dataclass(frozen=True)
+class GeometryTolerance:
+    """How far slices may disagree and still form one grid (from ``ingest.geometry``)."""
+
+    orientation: float = 1e-3  # direction cosines
+    pixel_spacing_mm: float = 1e-3
+    slice_spacing_relative: float = 0.05  # of the median slice spacing
+    in_plane_drift_pixels: float = 0.5
+    duplicate_position_mm: float = 1e-3
+
+
+@dataclass
+class Stack:
+    """One accepted volume: slices sorted along the normal, and a label when a series was split."""
+
+    slices: list[SliceGeometry]
+    label: str = ""
+    slice_spacing: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class StackError(ValueError):
+    """A stack that is not one regular grid; ``reason`` is a :class:`Reason`."""
+
+    def __init__(self, reason: Reason, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def slice_normal(orientation: tuple[float, ...]) -> np.ndarray:
+    row, col = np.asarray(orientation[:3], float), np.asarray(orientation[3:], float)
+    return np.cross(row, col)
+
+
+def split_stacks(
+    slices: list[SliceGeometry], tol: GeometryTolerance
+) -> list[tuple[str, list[SliceGeometry]]]:
+    """Split slices into groups with unique positions: ``[(label, slices), ...]``.
+
+    One group with an empty label when positions are already unique; raises :class:`StackError`
+    (``duplicate_slices``) when no tag in :data:`STACK_KEYS` separates repeated positions.
+    """
+    if not _has_duplicate_positions(slices, tol):
+        return [("", slices)]
+    for name in STACK_KEYS:
+        groups: dict[str, list[SliceGeometry]] = defaultdict(list)
+        for s in slices:
+            groups[s.key(name) or ""].append(s)
+        if len(groups) > 1 and not any(_has_duplicate_positions(g, tol) for g in groups.values()):
+            return [(f"{name}={value}", groups[value]) for value in sorted(groups, key=_natural_key)]
+    n_positions = len({_rounded(s.position, tol) for s in slices if s.position is not None})
+    raise StackError(
+        Reason.DUPLICATE_SLICES,
+        f"{len(slices)} slices at only {n_positions} distinct positions and no tag "
+        f"({', '.join(STACK_KEYS)}) separates them into stacks",
+    )
+
+
+def build_stack(slices: list[SliceGeometry], tol: GeometryTolerance, *, label: str = "") -> Stack:
+    """Check that ``slices`` form one regular grid and return them sorted along the slice normal."""
+    if any(s.position is None or s.orientation is None or s.pixel_spacing is None for s in slices):
+        raise StackError(
+            Reason.MISSING_GEOMETRY,
+            "ImagePositionPatient, ImageOrientationPatient or PixelSpacing is absent",
+        )
+    first = slices[0]
+    orientations = np.array([s.orientation for s in slices], float)
+    if np.abs(orientations - orientations[0]).max() > tol.orientation:
+        n = len({tuple(np.round(o, 3)) for o in orientations})
+        raise StackError(
+            Reason.INCONSISTENT_GEOMETRY, f"mixed orientations: {n} different slice orientations"
+        )
+    sizes = {(s.rows, s.columns) for s in slices}
+    if len(sizes) > 1:
+        raise StackError(Reason.INCONSISTENT_GEOMETRY, f"mixed matrix sizes (rows, columns): {sorted(sizes)}")
+    spacings = np.array([s.pixel_spacing for s in slices], float)
+    if np.abs(spacings - spacings[0]).max() > tol.pixel_spacing_mm:
+        raise StackError(
+            Reason.INCONSISTENT_GEOMETRY,
+            f"mixed pixel spacings: {sorted({tuple(np.round(p, 4)) for p in spacings})} mm",
+        )
+    normal = slice_normal(first.orientation)
+    positions = np.array([s.position for s in slices], float)
+    along = positions @ normal
+    order = np.argsort(along, kind="stable")
+    ordered = [slices[i] for i in order]
+    along, positions = along[order], positions[order]
+
+    in_plane = (positions - positions[0]) - np.outer(along - along[0], normal)
+    drift = float(np.linalg.norm(in_plane, axis=1).max()) if len(slices) > 1 else 0.0
+    if drift > tol.in_plane_drift_pixels * float(spacings[0].min()):
+        raise StackError(
+            Reason.INCONSISTENT_GEOMETRY,
+            f"slices are not stacked along the slice normal (in-plane shift up to {drift:.2f} mm)",
+        )
+    if len(slices) == 1:
+        return Stack(ordered, label=label, slice_spacing=0.0)
+    gaps = np.diff(along)
+    if gaps.min() < tol.duplicate_position_mm:
+        raise StackError(Reason.DUPLICATE_SLICES, "two slices share one position")
+    step = float(np.median(gaps))
+    allowed = tol.slice_spacing_relative * step
+    irregular = np.abs(gaps - step) > allowed
+    if irregular.any():
+        multiples = gaps / step
+        if np.all(np.abs(multiples - np.round(multiples)) * step <= allowed):
+            missing = int(np.round(multiples).sum() - len(gaps))
+            where = ", ".join(f"{along[i]:.1f}..{along[i + 1]:.1f}" for i in np.flatnonzero(irregular)[:5])
+            raise StackError(
+                Reason.MISSING_SLICES,
+                f"{missing} slice(s) missing: gap(s) at {where} mm along the normal "
+                f"(regular spacing {step:.3g} mm, {len(slices)} slices present)",
+            )
+        raise StackError(
+            Reason.INCONSISTENT_GEOMETRY,
+            f"uneven slice spacing: {gaps.min():.3g}..{gaps.max():.3g} mm (median {step:.3g} mm)",
+        )
+    return Stack(ordered, label=label, slice_spacing=step)
+
+
+def _has_duplicate_positions(slices: list[SliceGeometry], tol: GeometryTolerance) -> bool:
+    keys = [_rounded(s.position, tol) for s in slices if s.position is not None]
+    return len(keys) != len(set(keys))
+
+
+def _rounded(position: tuple[float, float, float] | None, tol: GeometryTolerance) -> tuple[int, ...]:
+    if position is None:
+        return ()
+    return tuple(int(round(v / max(tol.duplicate_position_mm, 1e-6))) for v in position)
+
+
+def _natural_key(value: str) -> tuple[float, str]:
+    try:
+        return (float(value), value)
+    except ValueError:
+        return (float("inf"), value)

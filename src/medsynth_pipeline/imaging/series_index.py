@@ -1,0 +1,310 @@
+"""Build ``series_index`` from a raw-data tree: scan headers, group series, check stacks, read volumes.
+
+One bad file, series or volume never stops the scan: it becomes a :class:`Rejection` and everything else
+is still indexed. Every accepted series is decoded once with the same reader that
+:func:`series_io.read_volume` uses later, so an indexed row is known to be readable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import SimpleITK as sitk
+from pydicom.uid import generate_uid
+from tqdm.auto import tqdm
+
+from medsynth_pipeline.imaging.dicom_deid import Pseudonymiser, path_contains_identifier, redact_identifiers
+from medsynth_pipeline.imaging.dicom_scan import DicomHeader, quiet_pydicom, read_header, take_inventory
+from medsynth_pipeline.imaging.dicom_stack import (
+    GeometryTolerance,
+    Stack,
+    StackError,
+    build_stack,
+    split_stacks,
+)
+from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
+from medsynth_pipeline.imaging.series_classify import SeriesClassifier, plane_of
+from medsynth_pipeline.imaging.series_io import (
+    VolumeReadError,
+    read_dicom_series,
+    read_multiframe,
+    read_volume_file,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Columns of ``series_index`` (docs/ARCHITECTURE.md), in order.
+SERIES_INDEX_COLUMNS: list[str] = [
+    "patient_id", "study_uid", "series_uid", "volume_id", "kind", "plane", "description", "stack",
+    "source_format", "modality", "path", "files", "frames", "n_files",
+    "size_x", "size_y", "size_z", "spacing_x", "spacing_y", "spacing_z",
+    "origin_x", "origin_y", "origin_z", "direction",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Everything :func:`build_series_index` needs besides the directory (from ``ingest`` parameters)."""
+
+    classifier: SeriesClassifier
+    pseudonymiser: Pseudonymiser
+    tolerance: GeometryTolerance = GeometryTolerance()
+    ignore_globs: tuple[str, ...] = ()
+    volume_patient_patterns: tuple[str, ...] = ()
+    trust_images_in_acquisition: bool = True
+    progress: bool = True
+
+
+@dataclass
+class IngestResult:
+    """``series_index``, the rejections, and scan statistics. ``identifiers`` stays in memory only."""
+
+    series_index: pd.DataFrame
+    rejections: list[Rejection]
+    stats: dict[str, float] = field(default_factory=dict)
+    identifiers: set[str] = field(default_factory=set, repr=False)
+
+
+def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
+    """Index every usable DICOM series and volume under ``raw_dir``; reject the rest with reasons."""
+    started = time.perf_counter()
+    inventory = take_inventory(Path(raw_dir), list(options.ignore_globs))
+    logger.info(
+        "ingest: %d candidate DICOM files, %d volume files, %d ignored by name under %s",
+        len(inventory.dicom_candidates), len(inventory.volumes), len(inventory.ignored), raw_dir,
+    )  # fmt: skip
+    headers, rejections = _scan_headers(inventory.dicom_candidates, options.progress)
+    scanned = time.perf_counter()
+    identifiers = set().union(*(h.identifiers for h in headers)) if headers else set()
+    rows: list[dict[str, Any]] = []
+    for series_uid, members in _group_by_series(headers).items():
+        for unit in _units(members):
+            new_rows, new_rejections = _index_unit(series_uid, unit, options)
+            rows += new_rows
+            rejections += new_rejections
+    for path, fmt in inventory.volumes:
+        row_or_rejection = _index_volume(Path(raw_dir), path, fmt, options)
+        if isinstance(row_or_rejection, Rejection):
+            rejections.append(row_or_rejection)
+        else:
+            rows.append(row_or_rejection)
+    frame = _frame(rows, options.pseudonymiser)
+    frame, redacted = redact_identifiers(frame, identifiers, skip_columns=("path", "files"))
+    leaky_paths = sum(path_contains_identifier(p, identifiers) for p in frame.get("path", []))
+    finished = time.perf_counter()
+    stats = {
+        "files_scanned": len(inventory.dicom_candidates),
+        "files_ignored": len(inventory.ignored),
+        "volume_files": len(inventory.volumes),
+        "header_seconds": round(scanned - started, 3),
+        "total_seconds": round(finished - started, 3),
+        "files_per_second": round(len(inventory.dicom_candidates) / max(scanned - started, 1e-9), 1),
+        "redacted_cells": redacted,
+        "paths_with_identifiers": int(leaky_paths),
+    }
+    if redacted:
+        logger.warning("ingest: %d output cells contained a direct identifier and were redacted", redacted)
+    if leaky_paths:
+        logger.warning(
+            "ingest: %d indexed paths contain a patient name or other direct identifier; outputs list paths, "
+            "so rename those folders before sharing results",
+            leaky_paths,
+        )
+    logger.info(
+        "ingest: indexed %d series/volumes of %d patients, rejected %d items in %.1f s (%.0f files/s)",
+        len(frame), frame["patient_id"].nunique() if len(frame) else 0, len(rejections),
+        stats["total_seconds"], stats["files_per_second"],
+    )  # fmt: skip
+    return IngestResult(frame, rejections, stats, identifiers)
+
+
+def _scan_headers(paths: Sequence[Path], progress: bool) -> tuple[list[DicomHeader], list[Rejection]]:
+    headers: list[DicomHeader] = []
+    rejections: list[Rejection] = []
+    with quiet_pydicom():
+        for path in tqdm(
+            paths, desc="ingest: DICOM headers", unit="file", disable=not progress, mininterval=2
+        ):
+            try:
+                result = read_header(path)
+            except OSError as exc:
+                result = Rejection(
+                    str(path), Reason.UNREADABLE_FILE, f"{type(exc).__name__}: {exc.strerror or exc}"
+                )
+            except Exception as exc:  # a file no rule foresaw must not stop the scan
+                result = Rejection(str(path), Reason.CORRUPT_HEADER, f"{type(exc).__name__}: {exc}")
+            (rejections if isinstance(result, Rejection) else headers).append(result)
+    return headers, rejections
+
+
+def _group_by_series(headers: Iterable[DicomHeader]) -> dict[str, list[DicomHeader]]:
+    groups: dict[str, list[DicomHeader]] = defaultdict(list)
+    for header in headers:
+        groups[header.series_uid].append(header)
+    return dict(groups)
+
+
+def _units(members: list[DicomHeader]) -> list[list[DicomHeader]]:
+    """Single-frame files of a series form one unit; every multi-frame object is a unit of its own."""
+    single = [h for h in members if h.n_frames == 1 and not h.enhanced]
+    multi = [[h] for h in members if h.n_frames > 1 or h.enhanced]
+    return ([single] if single else []) + multi
+
+
+def _index_unit(
+    series_uid: str, unit: list[DicomHeader], options: IngestOptions
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    first = unit[0]
+    multiframe = first.n_frames > 1 or first.enhanced
+    where = first.path if multiframe else _common_folder([h.path for h in unit])
+    label = f"series '{first.description or first.protocol or '?'}' ({len(unit)} files)"
+    slices = [s for h in unit for s in h.slices]
+    try:
+        groups = split_stacks(slices, options.tolerance)
+    except StackError as exc:
+        return [], [Rejection(where, exc.reason, f"{label}: {exc.detail}", "series")]
+    rows, rejections = [], []
+    for stack_label, group in groups:
+        try:
+            stack = build_stack(group, options.tolerance, label=stack_label)
+            if options.trust_images_in_acquisition and len(groups) == 1 and not multiframe:
+                _check_images_in_acquisition(unit, len(stack.slices))
+            image = _read_stack(stack, multiframe)
+        except (StackError, VolumeReadError) as exc:
+            name = f"{label}, stack {stack_label}" if stack_label else label
+            rejections.append(Rejection(where, exc.reason, f"{name}: {exc.detail}", "series"))
+            continue
+        rows.append(_dicom_row(series_uid, unit, stack, image, where, multiframe, len(groups) > 1, options))
+    return rows, rejections
+
+
+def _check_images_in_acquisition(unit: list[DicomHeader], present: int) -> None:
+    announced = {h.images_in_acquisition for h in unit if h.images_in_acquisition}
+    if len(announced) == 1 and (expected := announced.pop()) > present:
+        raise StackError(
+            Reason.MISSING_SLICES,
+            f"ImagesInAcquisition says {expected} slices, {present} present (an end slice is missing)",
+        )
+
+
+def _read_stack(stack: Stack, multiframe: bool) -> sitk.Image:
+    if multiframe:
+        frames = [s.frame for s in stack.slices if s.frame is not None]
+        return read_multiframe(stack.slices[0].file, frames)
+    return read_dicom_series([s.file for s in stack.slices])
+
+
+def _dicom_row(
+    series_uid: str,
+    unit: list[DicomHeader],
+    stack: Stack,
+    image: sitk.Image,
+    where: str,
+    multiframe: bool,
+    split: bool,
+    options: IngestOptions,
+) -> dict[str, Any]:
+    first = unit[0]
+    b_values = {s.key("b_value") for s in stack.slices} - {None}
+    b_value = float(b_values.pop()) if len(b_values) == 1 else first.diffusion_b_value
+    kind = options.classifier.classify_series(
+        description=first.description, protocol=first.protocol, image_type=first.image_type, b_value=b_value
+    )
+    files = sorted({s.file for s in stack.slices}) if multiframe else [s.file for s in stack.slices]
+    description = first.description or first.protocol
+    unit_key = first.path if multiframe else series_uid
+    return {
+        "patient_id": first.patient_id,
+        "study_uid": first.study_uid,
+        "series_uid": series_uid,
+        "volume_id": _volume_id(series_uid, unit_key, stack.label, multiframe or split),
+        "kind": kind,
+        "description": f"{description} [{stack.label}]" if stack.label else description,
+        "stack": stack.label,
+        "source_format": "dicom_multiframe" if multiframe else "dicom",
+        "modality": first.modality,
+        "path": where,
+        "files": files,
+        "frames": [int(s.frame) for s in stack.slices] if multiframe else [],
+        "n_files": len(files),
+        **_geometry(image),
+    }
+
+
+def _volume_id(series_uid: str, unit_key: str, stack_label: str, qualified: bool) -> str:
+    """The series UID, or a UID derived from it when one series yields several volumes."""
+    if not qualified:
+        return series_uid
+    return generate_uid(prefix=None, entropy_srcs=[series_uid, unit_key, stack_label])
+
+
+def _index_volume(raw_dir: Path, path: Path, fmt: str, options: IngestOptions) -> dict[str, Any] | Rejection:
+    relative = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
+    patient_id = _volume_patient_id(relative, options.volume_patient_patterns)
+    if not patient_id:
+        return Rejection(str(path), Reason.MISSING_PATIENT_ID, "no patient id in the path", "volume")
+    try:
+        image = read_volume_file(path)
+    except VolumeReadError as exc:
+        return Rejection(str(path), exc.reason, exc.detail, "volume")
+    series_uid = generate_uid(prefix=None, entropy_srcs=[relative])
+    return {
+        "patient_id": patient_id,
+        "study_uid": "",
+        "series_uid": series_uid,
+        "volume_id": series_uid,
+        "kind": options.classifier.classify_volume(relative),
+        "description": path.name,
+        "stack": "",
+        "source_format": fmt,
+        "modality": "",
+        "path": str(path),
+        "files": [str(path)],
+        "frames": [],
+        "n_files": 1,
+        **_geometry(image),
+    }
+
+
+def _volume_patient_id(relative: str, patterns: Sequence[str]) -> str:
+    for pattern in patterns:
+        match = re.search(pattern, relative)
+        if match:
+            return match.groupdict().get("patient_id") or match.group(0)
+    parts = Path(relative).parts
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def _geometry(image: sitk.Image) -> dict[str, Any]:
+    size, spacing, origin = image.GetSize(), image.GetSpacing(), image.GetOrigin()
+    direction = [float(v) for v in image.GetDirection()]
+    return {
+        "plane": plane_of(direction),
+        **{f"size_{a}": int(v) for a, v in zip("xyz", size, strict=True)},
+        **{f"spacing_{a}": float(v) for a, v in zip("xyz", spacing, strict=True)},
+        **{f"origin_{a}": float(v) for a, v in zip("xyz", origin, strict=True)},
+        "direction": direction,
+    }
+
+
+def _common_folder(paths: list[str]) -> str:
+    return os.path.commonpath([str(Path(p).parent) for p in paths])
+
+
+def _frame(rows: list[dict[str, Any]], pseudonymiser: Pseudonymiser) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=SERIES_INDEX_COLUMNS)
+    if pseudonymiser.enabled and len(frame):
+        frame["patient_id"] = frame["patient_id"].map(pseudonymiser.patient_id)
+        for column in ("study_uid", "series_uid", "volume_id"):
+            frame[column] = frame[column].map(pseudonymiser.uid)
+    frame = frame.sort_values(["patient_id", "kind", "series_uid", "stack"], kind="stable")
+    return frame.reset_index(drop=True)

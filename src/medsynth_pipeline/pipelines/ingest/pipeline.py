@@ -1,0 +1,45 @@
+"""ingest: ``ingest.raw_dir`` → ``series_index``, ``lesions``, ``rejected_files``, ``ingest_summary``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kedro.pipeline import Node, Pipeline
+
+from medsynth_pipeline.pipelines.ingest.nodes import (
+    collect_rejections,
+    index_series,
+    read_lesions,
+    summarise_ingest,
+)
+
+
+def create_pipeline(**kwargs: Any) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                index_series,
+                inputs="params:ingest",
+                outputs=["series_index", "ingest_series_rejections", "ingest_stats"],
+                name="index_series",
+            ),
+            Node(
+                read_lesions,
+                inputs="params:ingest",
+                outputs=["lesions", "ingest_finding_rejections"],
+                name="read_lesions",
+            ),
+            Node(
+                collect_rejections,
+                inputs=["ingest_series_rejections", "ingest_finding_rejections"],
+                outputs="rejected_files",
+                name="collect_rejections",
+            ),
+            Node(
+                summarise_ingest,
+                inputs=["series_index", "lesions", "rejected_files", "ingest_stats", "params:ingest"],
+                outputs=["ingest_summary", "ingest_summary_markdown"],
+                name="summarise_ingest",
+            ),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Factories for small DICOM, volume and findings fixtures written by the ingest tests themselves."""

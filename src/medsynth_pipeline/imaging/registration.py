@@ -33,6 +33,7 @@ from medsynth_pipeline.imaging.resample import (
 logger = logging.getLogger(__name__)
 
 INITIALISATIONS = ("geometry", "identity")
+SAMPLE_ON = ("moving", "fixed")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class RegistrationSettings:
 
     enabled: bool
     initialisation: str
+    sample_on: str
     histogram_bins: int
     sampling_percentage: float
     seed: int
@@ -57,6 +59,8 @@ class RegistrationSettings:
     def __post_init__(self) -> None:
         if self.initialisation not in INITIALISATIONS:
             raise ValueError(f"registration: initialisation must be one of {INITIALISATIONS}, got {self.initialisation!r}")
+        if self.sample_on not in SAMPLE_ON:
+            raise ValueError(f"registration: sample_on must be one of {SAMPLE_ON}, got {self.sample_on!r}")
         if len(self.shrink_factors) != len(self.smoothing_sigmas_mm):
             raise ValueError("registration: shrink_factors and smoothing_sigmas_mm need one entry per level")
         if not 0 < self.sampling_percentage <= 1:
@@ -140,15 +144,41 @@ def register_rigid(
 ) -> RigidResult:
     """Rigidly register ``moving`` onto ``fixed`` looking at a box of ``settings.roi_size_mm`` around ``centre``.
 
-    The rotation centre is ``centre`` (the prostate), so the reported translation is the shift at the
-    prostate. When ``settings.enabled`` is false the identity (the scanner's own alignment) is returned
-    with its metric value, so a report can show what registration gained.
+    The returned transform maps ``fixed`` points to ``moving`` points whichever image the metric samples
+    (``settings.sample_on``). The rotation centre is ``centre`` (the prostate), so the reported
+    translation is the shift at the prostate. When ``settings.enabled`` is false the identity (the
+    scanner's own alignment) is returned with its metric value, so a report shows what registration gained.
     """
-    fixed_roi = sitk.Cast(physical_region(fixed, centre, settings.roi_size_mm, label=label or "fixed"), sitk.sitkFloat32)
-    moving_f = sitk.Cast(moving, sitk.sitkFloat32)
-
+    swap = settings.sample_on == "moving"
+    # ITK samples its "fixed" image and interpolates its "moving" one.
+    sampled, interpolated = (moving, fixed) if swap else (fixed, moving)
+    sampled_roi = sitk.Cast(physical_region(sampled, centre, settings.roi_size_mm, label=label), sitk.sitkFloat32)
+    interpolated_f = sitk.Cast(interpolated, sitk.sitkFloat32)
     # Switched off means: trust the scanner's coordinates, i.e. the identity.
-    initial = _initial_transform(fixed, moving, centre, settings.initialisation if settings.enabled else "identity")
+    initialisation = settings.initialisation if settings.enabled else "identity"
+    method = _method(settings, _initial_transform(sampled, interpolated, centre, initialisation))
+    start = time.perf_counter()
+    with _itk_threads(int(settings.threads)):
+        if not settings.enabled:
+            metric = method.MetricEvaluate(sampled_roi, interpolated_f)
+            return RigidResult(identity_at(centre), float(metric), 0, "registration disabled", time.perf_counter() - start)
+        try:
+            final = sitk.Euler3DTransform(_as_euler(method.Execute(sampled_roi, interpolated_f)))
+        except RuntimeError as exc:
+            raise RuntimeError(f"registration of {label or 'moving image'} failed: {exc}") from exc
+    seconds = time.perf_counter() - start
+    transform = sitk.Euler3DTransform(final.GetInverse()) if swap else final
+    logger.debug("%s: %d iterations, metric %.4f, %.1f s", label, method.GetOptimizerIteration(), method.GetMetricValue(), seconds)
+    return RigidResult(
+        transform=transform,
+        metric=float(method.GetMetricValue()),
+        iterations=int(method.GetOptimizerIteration()),
+        stop_condition=method.GetOptimizerStopConditionDescription(),
+        seconds=seconds,
+    )
+
+
+def _method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
     method = sitk.ImageRegistrationMethod()
     method.SetNumberOfThreads(int(settings.threads))
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=int(settings.histogram_bins))
@@ -169,26 +199,7 @@ def register_rigid(
     method.SetSmoothingSigmasPerLevel([float(s) for s in settings.smoothing_sigmas_mm])
     method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
     method.SetInitialTransform(initial, inPlace=False)
-
-    start = time.perf_counter()
-    with _itk_threads(int(settings.threads)):
-        if not settings.enabled:
-            metric = method.MetricEvaluate(fixed_roi, moving_f)
-            return RigidResult(initial, float(metric), 0, "registration disabled", time.perf_counter() - start)
-        try:
-            final = method.Execute(fixed_roi, moving_f)
-        except RuntimeError as exc:
-            raise RuntimeError(f"registration of {label or 'moving image'} failed: {exc}") from exc
-    seconds = time.perf_counter() - start
-    transform = sitk.Euler3DTransform(_as_euler(final))
-    logger.debug("%s: %d iterations, metric %.4f, %.1f s", label, method.GetOptimizerIteration(), method.GetMetricValue(), seconds)
-    return RigidResult(
-        transform=transform,
-        metric=float(method.GetMetricValue()),
-        iterations=int(method.GetOptimizerIteration()),
-        stop_condition=method.GetOptimizerStopConditionDescription(),
-        seconds=seconds,
-    )
+    return method
 
 
 @contextlib.contextmanager

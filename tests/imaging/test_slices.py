@@ -70,18 +70,21 @@ def test_extract_cohort_slices_windows_channels_and_labels() -> None:
     adc = _volume(np.full((6, 5, 7), 3000.0))
     other = _volume(np.zeros((6, 5, 7)))
     lesion = t2.TransformIndexToPhysicalPoint((3, 2, 1))
-    lesions = pd.DataFrame({"patient_id": ["P1"], "pos_x": [lesion[0]], "pos_y": [lesion[1]], "pos_z": [lesion[2]]})
+    lesions = pd.DataFrame({"patient_id": ["P1"], "pos_x": [lesion[0]], "pos_y": [lesion[1]], "pos_z": [lesion[2]],
+                            "clin_sig": [True]})
     images, meta = extract_cohort_slices(
-        {"P1": {"T2W": t2, "ADC": adc}, "P0": {"T2W": other, "ADC": other}},
+        {"P1": {"T2W": t2, "ADC": lambda: adc}, "P0": {"T2W": other, "ADC": other}},
         lesions,
         channels=["T2W", "ADC"],
-        windows={"T2W": [0.0, 400.0], "ADC": [0.0, 2000.0]},
+        normalisation={"T2W": {"method": "fixed", "low": 0.0, "high": 400.0},
+                       "ADC": {"method": "fixed", "low": 0.0, "high": 2000.0}},
         rules=SliceRules(lesion_margin_mm=0.0, exclusion_margin_mm=3.0),
     )
     assert images.shape == (len(meta), 2, 8, 8) and images.dtype == np.float32
     p1 = meta[meta["patient_id"] == "P1"]
     assert p1["slice_index"].tolist() == [1, 3, 4, 5]  # slices 0 and 2 are 3 mm from the lesion: ambiguous
     assert p1["is_lesion"].tolist() == [True, False, False, False]
+    assert p1["clin_sig"].tolist() == [True, False, False, False]
     assert (meta[meta["patient_id"] == "P0"]["is_lesion"] == False).all() and len(meta) == 10  # noqa: E712
     rows = meta.index[meta["patient_id"] == "P1"]
     inner = images[rows][:, :, 1:6, 0:7 + 0]  # 5×7 slice padded into 8×8: rows 1..5, cols 0..6
@@ -94,10 +97,12 @@ def test_extract_names_the_patient_when_a_sequence_is_missing_or_misregistered()
     t2 = _volume(np.zeros((3, 4, 4)))
     lesions = pd.DataFrame(columns=["patient_id", "pos_x", "pos_y", "pos_z"])
     rules = SliceRules(1.0, 2.0)
+    window = {"method": "fixed", "low": 0.0, "high": 1.0}
+    norm = {"T2W": window, "ADC": window}
     with pytest.raises(ValueError, match=r"P7.*ADC"):
-        extract_cohort_slices({"P7": {"T2W": t2}}, lesions, ["T2W", "ADC"], {"T2W": [0, 1], "ADC": [0, 1]}, rules)
+        extract_cohort_slices({"P7": {"T2W": t2}}, lesions, ["T2W", "ADC"], norm, rules)
     bad = _volume(np.zeros((3, 5, 4)))
     with pytest.raises(ValueError, match=r"P7/ADC.*register"):
-        extract_cohort_slices(
-            {"P7": {"T2W": t2, "ADC": bad}}, lesions, ["T2W", "ADC"], {"T2W": [0, 1], "ADC": [0, 1]}, rules
-        )
+        extract_cohort_slices({"P7": {"T2W": t2, "ADC": bad}}, lesions, ["T2W", "ADC"], norm, rules)
+    with pytest.raises(ValueError, match=r"P7.*no intensity window.*ADC"):
+        extract_cohort_slices({"P7": {"T2W": t2, "ADC": t2}}, lesions, ["T2W", "ADC"], {"T2W": window}, rules)

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 import SimpleITK as sitk
 
+from medsynth_pipeline.imaging.patches import normalise
+
 logger = logging.getLogger(__name__)
 
-SLICE_METADATA_COLUMNS = ["patient_id", "slice_index", "z_mm", "is_lesion", "n_lesions", "source"]
+SLICE_METADATA_COLUMNS = ["patient_id", "slice_index", "z_mm", "is_lesion", "n_lesions", "clin_sig", "source"]
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,6 @@ def pad_to_square(images: np.ndarray, size: int | None = None) -> np.ndarray:
     return np.pad(images, pad, mode="constant", constant_values=0)
 
 
-def normalise_window(array: np.ndarray, low: float, high: float) -> np.ndarray:
-    """Linear map of ``[low, high]`` to ``[0, 1]``, clipped."""
-    if high <= low:
-        raise ValueError(f"intensity window must have high > low, got [{low}, {high}]")
-    return np.clip((array.astype(np.float32) - low) / (high - low), 0.0, 1.0)
-
-
 def lesion_slice_distances(reference: sitk.Image, centres_lps: Iterable[Sequence[float]]) -> np.ndarray:
     """``[n_slices, n_lesions]`` distance (mm) of each lesion centre from each slice plane.
 
@@ -80,9 +75,16 @@ def lesion_slice_distances(reference: sitk.Image, centres_lps: Iterable[Sequence
     return np.stack(columns, axis=1) if columns else np.full((nz, 0), np.inf)
 
 
-def label_slices(reference: sitk.Image, centres_lps: Sequence[Sequence[float]], rules: SliceRules) -> pd.DataFrame:
-    """One row per kept slice: ``slice_index, z_mm, is_lesion, n_lesions`` (ambiguous and trimmed slices dropped)."""
+def label_slices(
+    reference: sitk.Image,
+    centres_lps: Sequence[Sequence[float]],
+    rules: SliceRules,
+    clin_sig: Sequence[bool] | None = None,
+) -> pd.DataFrame:
+    """One row per kept slice: ``slice_index, z_mm, is_lesion, n_lesions, clin_sig`` (ambiguous and trimmed
+    slices dropped); ``clin_sig`` is True when a lesion of the slice is clinically significant."""
     nz = reference.GetSize()[2]
+    significant = np.asarray(clin_sig if clin_sig is not None else [False] * len(centres_lps), dtype=bool)
     distances = lesion_slice_distances(reference, centres_lps)
     nearest = distances.min(axis=1) if distances.shape[1] else np.full(nz, np.inf)
     trim = int(np.floor(nz * rules.trim_fraction))
@@ -95,22 +97,25 @@ def label_slices(reference: sitk.Image, centres_lps: Sequence[Sequence[float]], 
         else:
             continue
         z_mm = reference.TransformIndexToPhysicalPoint((0, 0, k))[2]
-        n_lesions = int((distances[k] <= rules.lesion_margin_mm).sum())
-        rows.append({"slice_index": k, "z_mm": float(z_mm), "is_lesion": is_lesion, "n_lesions": n_lesions})
-    return pd.DataFrame(rows, columns=["slice_index", "z_mm", "is_lesion", "n_lesions"])
+        in_slice = distances[k] <= rules.lesion_margin_mm
+        rows.append({"slice_index": k, "z_mm": float(z_mm), "is_lesion": is_lesion, "n_lesions": int(in_slice.sum()),
+                     "clin_sig": bool(significant[in_slice].any())})
+    return pd.DataFrame(rows, columns=["slice_index", "z_mm", "is_lesion", "n_lesions", "clin_sig"])
 
 
 def volume_slices(
     volumes: Mapping[str, sitk.Image],
     channels: Sequence[str],
-    windows: Mapping[str, Sequence[float]],
+    normalisation: Mapping[str, Mapping],
     slice_indices: Sequence[int],
     source: str = "",
 ) -> np.ndarray:
-    """``[N, C, H, W]`` float32 in [0, 1]: the chosen axial slices of the ``channels`` volumes, windowed.
+    """``[N, C, H, W]`` float32 in [0, 1]: the chosen axial slices of the ``channels`` volumes.
 
-    All channels must share one grid (the registration stage's contract); ``source`` names the volumes in
-    error messages.
+    ``normalisation`` maps each channel to its window as the patches stage gives it
+    (``{method: fixed|percentile, low, high}``, :func:`medsynth_pipeline.imaging.patches.normalise`), so
+    slices and patches share one intensity scale. All channels must share one grid (the registration
+    stage's contract); ``source`` names the volumes in error messages.
     """
     missing = [kind for kind in channels if kind not in volumes]
     if missing:
@@ -124,11 +129,10 @@ def volume_slices(
                 f"{source}/{kind}: grid {image.GetSize()} @ {image.GetSpacing()} differs from "
                 f"{channels[0]} {reference.GetSize()} @ {reference.GetSpacing()}; register the volumes first"
             )
-        if kind not in windows:
-            raise ValueError(f"{source}: no intensity window configured for {kind}; have {sorted(windows)}")
-        low, high = windows[kind]
-        array = sitk.GetArrayFromImage(image)  # [z, y, x]
-        stacks.append(normalise_window(array[list(slice_indices)], low, high))
+        if kind not in normalisation:
+            raise ValueError(f"{source}: no intensity window configured for {kind}; have {sorted(normalisation)}")
+        array = sitk.GetArrayFromImage(normalise(image, normalisation[kind], f"{source}/{kind}"))  # [z, y, x]
+        stacks.append(array[list(slice_indices)].astype(np.float32))
     return np.stack(stacks, axis=1) if stacks else np.zeros((0, 0, 0, 0), np.float32)
 
 
@@ -136,29 +140,32 @@ def extract_cohort_slices(
     patients: Mapping[str, Mapping[str, sitk.Image]],
     lesions: pd.DataFrame,
     channels: Sequence[str],
-    windows: Mapping[str, Sequence[float]],
+    normalisation: Mapping[str, Mapping],
     rules: SliceRules,
     pad_size: int | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Labelled whole slices of every patient: images ``[N, C, S, S]`` in [0, 1] and their metadata.
 
-    ``patients`` maps patient id to ``{KIND: volume}``; ``lesions`` has ``patient_id, pos_x, pos_y, pos_z``
-    (LPS mm). ``S`` is ``pad_size`` or the next power of two of the slice size; padding is zero, as in 004.
+    ``patients`` maps patient id to ``{KIND: volume}`` (volumes or zero-argument loaders); ``lesions`` has
+    ``patient_id, pos_x, pos_y, pos_z`` (LPS mm) and optionally ``clin_sig``. ``S`` is ``pad_size`` or the
+    next power of two of the slice size; padding is zero, as in 004.
     """
     if not channels:
         raise ValueError("choose at least one channel (e.g. ['T2W'])")
     images, frames = [], []
     for patient_id in sorted(patients):
-        volumes = patients[patient_id]
+        volumes = {k: (v if isinstance(v, sitk.Image) else v()) for k, v in patients[patient_id].items()
+                   if k in channels}
         if channels[0] not in volumes:
-            raise ValueError(f"{patient_id}: missing sequence {channels[0]}; have {sorted(volumes)}")
+            raise ValueError(f"{patient_id}: missing sequence {channels[0]}; have {sorted(patients[patient_id])}")
         reference = volumes[channels[0]]
         mine = lesions[lesions["patient_id"] == patient_id]
         centres = mine[["pos_x", "pos_y", "pos_z"]].to_numpy(dtype=float)
-        labels = label_slices(reference, centres, rules)
+        significant = mine["clin_sig"].fillna(False).astype(bool).tolist() if "clin_sig" in mine else None
+        labels = label_slices(reference, centres, rules, significant)
         if labels.empty:
             continue
-        images.append(volume_slices(volumes, channels, windows, labels["slice_index"].tolist(), patient_id))
+        images.append(volume_slices(volumes, channels, normalisation, labels["slice_index"].tolist(), patient_id))
         frames.append(labels.assign(patient_id=patient_id, source="registered_volumes"))
     if not images:
         raise ValueError(f"no slice kept from {len(patients)} patient(s): check the margins and trim fraction")

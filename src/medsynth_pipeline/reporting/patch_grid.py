@@ -23,6 +23,19 @@ def patch_class_names(is_lesion: Sequence[bool], clin_sig: Sequence[bool]) -> li
     ]
 
 
+def patch_mosaic(tiles: list[list[np.ndarray | None]], gap_px: int = 1) -> np.ndarray:
+    """Rows of equally sized 2D tiles as one array; gaps and missing tiles are NaN (drawn as background)."""
+    height, width = next(t.shape for row in tiles for t in row if t is not None)
+    n_rows, n_cols = len(tiles), max(len(row) for row in tiles)
+    mosaic = np.full((n_rows * (height + gap_px) - gap_px, n_cols * (width + gap_px) - gap_px), np.nan, np.float32)
+    for r, row in enumerate(tiles):
+        for c, tile in enumerate(row):
+            if tile is not None:
+                top, left = r * (height + gap_px), c * (width + gap_px)
+                mosaic[top : top + height, left : left + width] = tile
+    return mosaic
+
+
 def patch_grid_figure(
     images: np.ndarray,
     class_names: Sequence[str],
@@ -35,36 +48,38 @@ def patch_grid_figure(
     """A grid with one row per (class, channel) and ``per_class`` randomly drawn patches as columns.
 
     ``images`` is ``[N, C, H, W]`` in [0, 1], shown on a fixed [0, 1] grey scale so brightness is
-    comparable across tiles. A class without patches gets a row that says so.
+    comparable across tiles; the patches of one column are the same patch in every channel. The grid
+    is one mosaic image (one axes), which keeps large grids quick to draw.
     """
     images = np.asarray(images)
     if images.ndim != 4 or images.shape[1] != len(channel_names):
         raise ValueError(f"patch grid: expected [N, {len(channel_names)}, H, W] images, got shape {images.shape}")
     if len(class_names) != len(images):
         raise ValueError(f"patch grid: {len(class_names)} class names for {len(images)} patches")
+    if len(images) == 0:
+        raise ValueError("patch grid: no patch to show")
     labels = np.asarray(class_names)
     classes = [c for c in class_order if c in set(labels)] + sorted(set(labels) - set(class_order))
-    classes = classes or ["(no patches)"]
     rng = np.random.default_rng(seed)
-    n_rows, n_cols = len(classes) * len(channel_names), max(int(per_class), 1)
-    fig, axes = plt.subplots(
-        n_rows, n_cols, figsize=(1.6 + n_cols * TILE_INCHES, 0.5 + n_rows * TILE_INCHES), squeeze=False
-    )
-    for ci, name in enumerate(classes):
+    tiles: list[list[np.ndarray | None]] = []
+    row_labels = []
+    for name in classes:
         members = np.flatnonzero(labels == name)
-        picked = np.sort(rng.choice(members, size=min(n_cols, len(members)), replace=False)) if len(members) else []
+        picked = np.sort(rng.choice(members, size=min(int(per_class), len(members)), replace=False))
         for ch, channel in enumerate(channel_names):
-            row = ci * len(channel_names) + ch
-            for col in range(n_cols):
-                ax = axes[row, col]
-                ax.set_xticks([])
-                ax.set_yticks([])
-                if col < len(picked):
-                    ax.imshow(images[picked[col], ch], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
-                else:
-                    ax.set_frame_on(False)
-            axes[row, 0].set_ylabel(f"{name}\n{channel} (n={len(members)})", fontsize=7, rotation=0, ha="right", va="center")
-    fig.suptitle(title or "Sample patches per class", fontsize=9)
+            tiles.append([images[i, ch] for i in picked] + [None] * (int(per_class) - len(picked)))
+            row_labels.append(f"{name} · {channel} (n={len(members)})")
+    mosaic = patch_mosaic(tiles)
+    height, width = images.shape[2:]
+    fig, ax = plt.subplots(figsize=(2.4 + per_class * TILE_INCHES, 0.6 + len(tiles) * TILE_INCHES))
+    cmap = plt.get_cmap("gray").with_extremes(bad="white")
+    ax.imshow(mosaic, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_yticks([r * (height + 1) + (height - 1) / 2 for r in range(len(tiles))], row_labels, fontsize=7)
+    ax.set_xticks([])
+    ax.tick_params(left=False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title or "Sample patches per class", fontsize=9)
     fig.tight_layout()
     return fig
 

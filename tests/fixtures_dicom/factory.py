@@ -7,6 +7,7 @@ Pixel values follow :func:`volume_values`, so tests can check that decoding gave
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def mr_dataset(
     ds.HighBit, ds.PixelRepresentation = 15, 0
     ds.PixelData = pixels.astype("<u2").tobytes()
     for keyword, value in extra.items():
-        setattr(ds, keyword, value)
+        setattr(ds, keyword, list(value) if isinstance(value, tuple | np.ndarray) else value)
     return ds
 
 
@@ -275,10 +276,12 @@ def truncate(path: Path, keep_fraction: float = 0.6) -> Path:
 def set_transfer_syntax(path: Path, uid: str) -> Path:
     """Re-label a file with another (e.g. video or made-up) transfer syntax, its pixels as one fragment."""
     ds = pydicom.dcmread(path)
-    ds.file_meta.TransferSyntaxUID = uid
     ds.PixelData = encapsulate([ds.PixelData])
     ds["PixelData"].VR = "OB"
-    ds.save_as(path, implicit_vr=False, little_endian=True, enforce_file_format=True)
+    with warnings.catch_warnings():  # a made-up UID is the point of this fixture
+        warnings.simplefilter("ignore")
+        ds.file_meta.TransferSyntaxUID = uid
+        ds.save_as(path, implicit_vr=False, little_endian=True, enforce_file_format=True)
     return path
 
 

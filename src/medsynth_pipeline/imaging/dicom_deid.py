@@ -63,18 +63,24 @@ _PN_SPLIT = re.compile(r"[\^=,\s]+")
 
 
 def identifier_values(ds: pydicom.Dataset) -> frozenset[str]:
-    """The non-trivial string values of ``ds``'s direct identifiers (names split into their parts)."""
+    """The non-trivial string values of ``ds``'s direct identifiers, and the parts of person names.
+
+    Whole values for addresses and institutions (their single words, "Road" or "Royal", are too common
+    to redact on), whole values and components for person names (``Doe^John`` -> ``Doe``, ``John``).
+    """
     values: set[str] = set()
     for keyword in DIRECT_IDENTIFIER_KEYWORDS:
         try:
-            element = ds.get(keyword)
+            element = ds.data_element(keyword)
+            value = element.value if element is not None else None
         except Exception:  # a garbled value is no identifier we could leak verbatim
             continue
-        if element is None or element == "":
+        if value is None or value == "":
             continue
-        for text in _strings(element):
+        for text in _strings(value):
             values.add(text)
-            values.update(_PN_SPLIT.split(text))
+            if element.VR == "PN":
+                values.update(_PN_SPLIT.split(text))
     return frozenset(v.strip() for v in values if len(v.strip()) >= _MIN_IDENTIFIER_LENGTH)
 
 

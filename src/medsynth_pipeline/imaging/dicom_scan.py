@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import logging
 import os
 import struct
 import warnings
@@ -88,6 +89,7 @@ class DicomHeader:
     enhanced: bool
     slices: tuple[SliceGeometry, ...]
     images_in_acquisition: int | None = None
+    spacing_between_slices: float | None = None
     diffusion_b_value: float | None = None
     identifiers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
@@ -134,16 +136,25 @@ def quiet_pydicom() -> Iterator[None]:
     """No value validation while scanning: pydicom's warnings quote values, which may be identifiers."""
     previous = pydicom.config.settings.reading_validation_mode
     pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+    # decoders log ERRORs for every plugin that fails; ingest turns the failure into a rejection instead
+    level = pydicom.config.logger.level
+    pydicom.config.logger.setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
         pydicom.config.settings.reading_validation_mode = previous
+        pydicom.config.logger.setLevel(level)
 
 
 def read_header(path: Path) -> DicomHeader | Rejection:
     """Read one file's header. Never raises for bad input: returns a :class:`Rejection` instead."""
+    with quiet_pydicom():
+        return _read_header(path)
+
+
+def _read_header(path: Path) -> DicomHeader | Rejection:
     where = str(path)
     size = path.stat().st_size
     with open(path, "rb") as fp:
@@ -215,6 +226,7 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
         enhanced=enhanced,
         slices=tuple(slices),
         images_in_acquisition=int_or_none(ds.get("ImagesInAcquisition")),
+        spacing_between_slices=float_or_none(ds.get("SpacingBetweenSlices")),
         diffusion_b_value=_b_value(ds),
         identifiers=identifier_values(ds),
     )

@@ -104,8 +104,20 @@ def split_stacks(
     )
 
 
-def build_stack(slices: list[SliceGeometry], tol: GeometryTolerance, *, label: str = "") -> Stack:
-    """Check that ``slices`` form one regular grid and return them sorted along the slice normal."""
+def build_stack(
+    slices: list[SliceGeometry],
+    tol: GeometryTolerance,
+    *,
+    label: str = "",
+    nominal_spacing: float | None = None,
+    check_instance_numbers: bool = False,
+) -> Stack:
+    """Check that ``slices`` form one regular grid and return them sorted along the slice normal.
+
+    Regular spacing alone cannot reveal a gap when every gap is the same (two slices left of three), so
+    the stated ``nominal_spacing`` (SpacingBetweenSlices) and, for one unsplit series, gaps in the
+    InstanceNumbers are checked too.
+    """
     if any(s.position is None or s.orientation is None or s.pixel_spacing is None for s in slices):
         raise StackError(
             Reason.MISSING_GEOMETRY,
@@ -163,7 +175,31 @@ def build_stack(slices: list[SliceGeometry], tol: GeometryTolerance, *, label: s
             Reason.INCONSISTENT_GEOMETRY,
             f"uneven slice spacing: {gaps.min():.3g}..{gaps.max():.3g} mm (median {step:.3g} mm)",
         )
+    ratio = step / nominal_spacing if nominal_spacing else 1.0
+    if ratio > 1.5 and abs(ratio - round(ratio)) * nominal_spacing <= allowed:
+        raise StackError(
+            Reason.MISSING_SLICES,
+            f"slices are {step:.3g} mm apart, {round(ratio)} x the SpacingBetweenSlices of {nominal_spacing:.3g} mm "
+            f"({(round(ratio) - 1) * len(gaps)} slice(s) missing)",
+        )
+    if check_instance_numbers:
+        _check_instance_numbers([s.instance_number for s in ordered])
     return Stack(ordered, label=label, slice_spacing=step)
+
+
+def _check_instance_numbers(numbers: list[int | None]) -> None:
+    if None in numbers:
+        return
+    steps = np.diff(np.asarray(numbers, dtype=float))
+    if not (np.all(steps > 0) or np.all(steps < 0)):
+        return  # numbered in another order than space (interleaved acquisitions): no evidence either way
+    absent = int(abs(numbers[-1] - numbers[0]) + 1 - len(numbers))
+    if absent > 0:
+        low, high = sorted((numbers[0], numbers[-1]))
+        raise StackError(
+            Reason.MISSING_SLICES,
+            f"InstanceNumbers run {low}..{high} but only {len(numbers)} slices are present ({absent} missing)",
+        )
 
 
 def _has_duplicate_positions(slices: list[SliceGeometry], tol: GeometryTolerance) -> bool:

@@ -175,7 +175,12 @@ def _index_unit(
     rows, rejections = [], []
     for stack_label, group in groups:
         try:
-            stack = build_stack(group, options.tolerance, label=stack_label)
+            stated = {h.spacing_between_slices for h in unit}
+            stack = build_stack(
+                group, options.tolerance, label=stack_label,
+                nominal_spacing=stated.pop() if len(stated) == 1 and not multiframe else None,
+                check_instance_numbers=len(groups) == 1 and not multiframe,
+            )  # fmt: skip
             if options.trust_images_in_acquisition and len(groups) == 1 and not multiframe:
                 _check_images_in_acquisition(unit, len(stack.slices))
             image = _read_stack(stack, multiframe)

@@ -1,0 +1,63 @@
+"""De-identification guards: identifier values collected, outputs redacted, pseudonyms salted and stable."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pydicom
+import pytest
+from pydicom.datadict import tag_for_keyword
+
+from medsynth_pipeline.imaging.dicom_deid import (
+    DIRECT_IDENTIFIER_KEYWORDS,
+    Pseudonymiser,
+    identifier_values,
+    path_contains_identifier,
+    redact_identifiers,
+)
+
+
+def test_every_listed_keyword_is_a_dicom_keyword() -> None:
+    assert all(tag_for_keyword(k) is not None for k in DIRECT_IDENTIFIER_KEYWORDS)
+    assert "PatientID" not in DIRECT_IDENTIFIER_KEYWORDS  # the join key, pseudonymised separately
+
+
+def test_identifier_values_split_names(factory) -> None:
+    ds = pydicom.Dataset()
+    for keyword, value in factory.IDENTIFIERS.items():
+        setattr(ds, keyword, value)
+    values = identifier_values(ds)
+    assert {"Quixotebury", "Philomena", "19470312", "Thistlewood", "Gossington Royal Infirmary"} <= values
+    assert "Ann" not in values  # too short to match safely
+
+
+def test_redact_identifiers_in_cells_but_not_skipped_columns() -> None:
+    frame = pd.DataFrame(
+        {"description": ["t2 for quixotebury", "t2_tse_tra"], "path": ["/x/Quixotebury/1", "/y"], "n": [1, 2]}
+    )
+    cleaned, count = redact_identifiers(frame, {"Quixotebury"}, skip_columns=("path",))
+    assert count == 1 and cleaned["description"].tolist() == ["<redacted>", "t2_tse_tra"]
+    assert cleaned["path"].tolist() == frame["path"].tolist()
+    assert path_contains_identifier("/x/Quixotebury/1", {"quixotebury"})
+
+
+def test_pseudonymiser_needs_a_salt(monkeypatch) -> None:
+    monkeypatch.delenv("TEST_SALT", raising=False)
+    with pytest.raises(ValueError, match="TEST_SALT"):
+        Pseudonymiser(enabled=True, salt_env="TEST_SALT")
+
+
+def test_pseudonyms_are_stable_salted_and_valid(monkeypatch) -> None:
+    monkeypatch.setenv("TEST_SALT", "s3cret")
+    first = Pseudonymiser(enabled=True, salt_env="TEST_SALT")
+    assert first.patient_id("ProstateX-0000") == first.patient_id("ProstateX-0000")
+    assert first.patient_id("ProstateX-0000") != first.patient_id("ProstateX-0001")
+    assert re.fullmatch(r"anon-[0-9a-f]{12}", first.patient_id("ProstateX-0000"))
+    uid = first.uid("1.2.3.4")
+    assert uid.startswith("2.25.") and len(uid) <= 64 and pydicom.uid.UID(uid).is_valid
+    monkeypatch.setenv("TEST_SALT", "other")
+    assert Pseudonymiser(enabled=True, salt_env="TEST_SALT").patient_id("ProstateX-0000") != first.patient_id(
+        "ProstateX-0000"
+    )
+    assert Pseudonymiser(enabled=False).patient_id("ProstateX-0000") == "ProstateX-0000"

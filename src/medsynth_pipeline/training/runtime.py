@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,17 +50,31 @@ class DistributedInfo:
         return self.rank == 0
 
 
-def seed_everything(seed: int, deterministic: bool) -> None:
-    """Seed python, numpy and torch (all devices); ``deterministic`` also pins cuDNN/torch algorithms."""
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch (all devices)."""
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    if deterministic:
-        torch.backends.cudnn.benchmark = False
-        torch.backends.cudnn.deterministic = True
-        torch.use_deterministic_algorithms(True, warn_only=True)
-    else:
-        torch.backends.cudnn.benchmark = True
+
+
+@contextlib.contextmanager
+def algorithm_settings(deterministic: bool, cpu_threads: int | None = None) -> Iterator[None]:
+    """For the duration of a run: deterministic cuDNN/torch algorithms (or fast cuDNN autotuning) and the
+    CPU thread count; the process's previous settings come back afterwards."""
+    saved = (torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic,
+             torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
+             torch.get_num_threads())
+    torch.backends.cudnn.benchmark = not deterministic
+    torch.backends.cudnn.deterministic = deterministic
+    torch.use_deterministic_algorithms(deterministic, warn_only=True)
+    if cpu_threads:
+        torch.set_num_threads(int(cpu_threads))
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = saved[0], saved[1]
+        torch.use_deterministic_algorithms(saved[2], warn_only=saved[3])
+        torch.set_num_threads(saved[4])
 
 
 def capture_rng_state() -> dict[str, Any]:

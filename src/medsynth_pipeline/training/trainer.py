@@ -45,6 +45,7 @@ from medsynth_pipeline.training.data import BatchIndexStream, TrainingData
 from medsynth_pipeline.training.diffaugment import DiffAugment
 from medsynth_pipeline.training.runtime import (
     DistributedInfo,
+    algorithm_settings,
     capture_rng_state,
     restore_rng_state,
     seed_everything,
@@ -70,6 +71,7 @@ class TrainerConfig:
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     amp: str = "auto"  # auto | off | bf16 | fp16 (CUDA only)
     deterministic: bool | None = None  # None: True on CPU, False (faster cuDNN) on CUDA
+    cpu_threads: int | None = None  # torch CPU threads for this run (None: torch's default)
     diffaugment: str | None = None  # e.g. "translation,cutout"
     checkpoint_dir: str | None = None
     checkpoint_every: int = 0  # iterations; 0 = only at the end
@@ -118,7 +120,7 @@ class Trainer:
         self.dist = distributed or DistributedInfo()
 
     def _fingerprint(self) -> str:
-        runtime_only = {"iterations", "device", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
+        runtime_only = {"iterations", "device", "cpu_threads", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
                         "progress_every_s", "snapshot_iterations", "metrics_prefix"}
         key = {k: v for k, v in asdict(self.config).items() if k not in runtime_only}
         return fingerprint(key, self.data.images, self.data.labels, *self.data.extras.values())
@@ -127,11 +129,17 @@ class Trainer:
         return Path(self.config.checkpoint_dir) / LAST if self.config.checkpoint_dir else None
 
     def fit(self) -> TrainingResult:
+        """Train (or resume) to ``config.iterations``; global torch settings are restored afterwards."""
+        device = select_device(self.config.device)
+        deterministic = self.config.deterministic if self.config.deterministic is not None else device.type == "cpu"
+        threads = self.config.cpu_threads if device.type == "cpu" else None
+        with algorithm_settings(deterministic, threads):
+            return self._fit(device)
+
+    def _fit(self, device: torch.device) -> TrainingResult:
         cfg = self.config
-        device = select_device(cfg.device)
         amp_dtype = select_amp(cfg.amp, device)
-        deterministic = cfg.deterministic if cfg.deterministic is not None else device.type == "cpu"
-        seed_everything(cfg.seed, deterministic)
+        seed_everything(cfg.seed)
         system = self.system_factory().to(device)
         scalers = {
             name: torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
@@ -205,12 +213,14 @@ class Trainer:
             drain()
             if done > start or ckpt_path is not None and not ckpt_path.exists():
                 checkpoint(done)
+            wall = time.perf_counter() - t0
+            steps = done - start
+            rate = steps * cfg.batch_size / wall if wall > 0 and steps else 0.0
+            if steps:
+                tracker.log(done, {"images_per_second": rate, "iterations_per_second": steps / wall})
         finally:
             bar.close()
             tracker.close()
-        wall = time.perf_counter() - t0
-        steps = done - start
-        rate = steps * cfg.batch_size / wall if wall > 0 and steps else 0.0
         if self.dist.is_main:
             self._report(done, wall, steps, history)
         return TrainingResult(system, history, snapshots, None if fixed_labels is None else fixed_labels.cpu(),

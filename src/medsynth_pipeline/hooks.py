@@ -68,11 +68,18 @@ def _file_lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _quoted(value: str) -> str:
+    """A string literal for an MLflow search filter, which has no escapes: pick the quote not in ``value``."""
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise ValueError(f"Airflow run id {value!r} holds both quote characters; MLflow cannot search for it")
+
+
 def find_or_create_airflow_run(client: MlflowClient, experiment_id: str, tags: dict[str, str], lock: Path) -> str:
     """The id of the MLflow run of this Airflow DAG run, created (with ``tags``) by the first task."""
-    dag_run_id = tags[RUN_ID_TAG].replace("'", "\\'")
-    dag_id = tags.get("airflow.dag_id", "").replace("'", "\\'")
-    query = f"tags.`{RUN_ID_TAG}` = '{dag_run_id}' AND tags.`airflow.dag_id` = '{dag_id}'"
+    query = f"tags.`{RUN_ID_TAG}` = {_quoted(tags[RUN_ID_TAG])} AND tags.`airflow.dag_id` = {_quoted(tags.get('airflow.dag_id', ''))}"
     with _file_lock(lock):
         found = client.search_runs([experiment_id], filter_string=query, max_results=1)
         if found:

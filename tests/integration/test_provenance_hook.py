@@ -1,0 +1,43 @@
+"""MlflowProvenanceHook pieces against a real MLflow store in a temporary folder."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import mlflow
+from mlflow.tracking import MlflowClient
+
+from medsynth_pipeline.hooks import airflow_tags, find_or_create_airflow_run, git_provenance
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_airflow_tags_come_from_the_task_environment() -> None:
+    environ = {"AIRFLOW_CTX_DAG_ID": "dag", "AIRFLOW_CTX_DAG_RUN_ID": "scheduled__2026-01-05", "PATH": "/bin"}
+    assert airflow_tags(environ) == {"airflow.dag_id": "dag", "airflow.dag_run_id": "scheduled__2026-01-05"}
+    assert airflow_tags({"PATH": "/bin"}) == {}
+
+
+def test_git_provenance_names_the_checked_out_commit(tmp_path: Path) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    tags = git_provenance(ROOT)
+    assert tags["git.commit"] == head and len(head) == 40
+    assert tags["git.dirty"] in {"true", "false"}
+    assert git_provenance(tmp_path) == {}  # not a checkout: no made-up commit
+
+
+def test_tasks_of_one_airflow_run_share_one_mlflow_run(tmp_path: Path) -> None:
+    client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    experiment = client.create_experiment("e", artifact_location=(tmp_path / "artifacts").as_uri())
+    lock = tmp_path / "lock"
+    run1 = {"airflow.dag_id": "d", "airflow.dag_run_id": "scheduled__1"}
+    first = find_or_create_airflow_run(client, experiment, run1, lock)
+    again = find_or_create_airflow_run(client, experiment, run1, lock)
+    other = find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "scheduled__2"}, lock)
+    assert first == again != other
+    assert client.get_run(first).data.tags["airflow.dag_run_id"] == "scheduled__1"
+    # a quote in a run id cannot break the search filter
+    quoted = find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
+    assert quoted == find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
+    assert mlflow.active_run() is None

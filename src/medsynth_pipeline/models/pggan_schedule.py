@@ -121,7 +121,7 @@ def build_schedule(
         raise ValueError("a schedule in epochs needs the training set size")
     per_unit = float(dataset_size) if unit == "epochs" else 1.0
     half_phases = 2 * len(resolutions) - 1
-    if "total" in spec:
+    if spec.get("total") is not None:
         fade_len = stable_len = float(spec["total"]) / half_phases
     elif "fade" in spec and "stable" in spec:
         fade_len, stable_len = float(spec["fade"]), float(spec["stable"])

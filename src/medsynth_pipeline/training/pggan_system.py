@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -263,3 +264,35 @@ class PhaseCheckpoints:
         save_atomic(state, self.path_for(resolution))
         logger.info("PGGAN phase %d×%d done at iteration %d: %s", resolution, resolution, done,
                     self.path_for(resolution))
+
+
+class PhaseTimer:
+    """Trainer callback: wall time and throughput of every resolution phase run in this process.
+
+    ``records`` rows: ``resolution, batch_size, iterations, seconds, images_per_second, complete`` —
+    ``complete`` is False for a phase this process only ran part of (a resume started inside it).
+    """
+
+    def __init__(self, schedule: GrowthSchedule) -> None:
+        self.schedule = schedule
+        self.records: list[dict[str, Any]] = []
+        self._phase_start: tuple[int, float] | None = None
+
+    def __call__(self, done: int, system: GANSystem) -> None:
+        now = time.perf_counter()
+        phase = self.schedule.at(done - 1).phase
+        if self._phase_start is None:
+            # first step seen by this process: time from here (the step itself is not counted)
+            self._phase_start = (done, now)
+            return
+        if done == phase.end:
+            first, since = self._phase_start
+            steps = done - first
+            seconds = now - since
+            self.records.append({
+                "resolution": phase.resolution, "batch_size": phase.batch_size, "iterations": steps,
+                "seconds": round(seconds, 4),
+                "images_per_second": round(steps * phase.batch_size / seconds, 2) if seconds > 0 else float("nan"),
+                "complete": first <= phase.start + 1,
+            })
+            self._phase_start = (done, now)

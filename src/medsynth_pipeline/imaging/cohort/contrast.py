@@ -54,18 +54,28 @@ def sample_bias_coefficients(rng: np.random.Generator, strength: float) -> np.nd
 
 def bias_field(grid: Grid, coefs: np.ndarray, centre: np.ndarray, scale_mm: float = 100.0) -> np.ndarray:
     """Smooth multiplicative receive-coil bias on ``grid`` (numpy z, y, x), fixed in scanner space."""
+    c0, lin = coefs[0], np.asarray(coefs[1:4])
+    quad = np.diag(coefs[4:7]).astype(float)
+    quad[0, 1] = quad[1, 0] = coefs[7] / 2
+    quad[0, 2] = quad[2, 0] = coefs[8] / 2
+    quad[1, 2] = quad[2, 1] = coefs[9] / 2
+    # The polynomial in normalised physical coordinates q = A·index + d is a quadratic in the index itself.
+    a = grid.voxel_to_physical / scale_mm
+    d = (np.asarray(grid.origin) - np.asarray(centre)) / scale_mm
+    h = a.T @ quad @ a
+    g = a.T @ lin + 2 * a.T @ quad @ d
+    const = c0 + lin @ d + d @ quad @ d
     nx, ny, nz = grid.size
-    m = grid.voxel_to_physical.astype(np.float32)
-    rel = (np.asarray(grid.origin) - np.asarray(centre)).astype(np.float32)
-    axes = (
-        np.arange(nx, dtype=np.float32)[None, None, :],
-        np.arange(ny, dtype=np.float32)[None, :, None],
-        np.arange(nz, dtype=np.float32)[:, None, None],
+    i = np.arange(nx, dtype=np.float32)[None, None, :]
+    j = np.arange(ny, dtype=np.float32)[None, :, None]
+    k = np.arange(nz, dtype=np.float32)[:, None, None]
+    f32 = np.float32
+    in_plane = (
+        f32(h[0, 0]) * i * i
+        + f32(g[0]) * i
+        + (f32(h[1, 1]) * j * j + f32(g[1]) * j)
+        + f32(2 * h[0, 1]) * i * j
     )
-    # Physical coordinates are affine in the index: build each from three broadcast 1-D ramps.
-    x, y, z = (
-        (axes[0] * m[d, 0] + axes[1] * m[d, 1] + axes[2] * m[d, 2] + rel[d]) / scale_mm for d in range(3)
-    )
-    terms = (1.0, x, y, z, x * x, y * y, z * z, x * y, x * z, y * z)
-    log_bias = sum(np.float32(c) * t for c, t in zip(coefs, terms, strict=True))
-    return np.exp(np.broadcast_to(log_bias, (nz, ny, nx))).astype(np.float32)
+    through = f32(h[2, 2]) * k * k + f32(g[2]) * k + f32(const)
+    mixed = f32(2 * h[0, 2]) * i * k + f32(2 * h[1, 2]) * j * k
+    return np.exp(in_plane + through + mixed).astype(np.float32)

@@ -19,6 +19,33 @@ _EPS = 1e-9
 
 
 @dataclass(frozen=True)
+class SlicePoints:
+    """The voxel centres of a rectangle of one slice: ``origin + i·edges[:, 0] + j·edges[:, 1]``.
+
+    Kept affine rather than as an array of points: every quantity the phantom needs is linear in the
+    position before a nonlinearity, so it is built from two 1-D ramps by broadcasting (fast, little memory).
+    """
+
+    ii: np.ndarray  # (1, ni) float32 column indices
+    jj: np.ndarray  # (nj, 1) float32 row indices
+    origin: np.ndarray  # physical point (mm) at index (0, 0)
+    edges: np.ndarray  # 3×3, columns = physical step per index axis (also the voxel's edge vectors)
+
+    def linear(self, w: np.ndarray, bias: float = 0.0) -> np.ndarray:
+        """``w · p + bias`` at every voxel, shape (nj, ni)."""
+        w = np.asarray(w, dtype=float)
+        return (
+            np.float32(w @ self.edges[:, 0]) * self.ii
+            + np.float32(w @ self.edges[:, 1]) * self.jj
+            + np.float32(w @ self.origin + bias)
+        )
+
+    def points(self) -> np.ndarray:
+        """The voxel centres as an (nj, ni, 3) array."""
+        return np.stack([self.linear(np.eye(3)[d]) for d in range(3)], axis=-1)
+
+
+@dataclass(frozen=True)
 class TissueProps:
     """One structure's MR properties for one patient (scalars; texture modulates them in space)."""
 
@@ -40,7 +67,7 @@ class Texture:
 
     @classmethod
     def sample(
-        cls, rng: np.random.Generator, wavelength_mm: tuple[float, float], n_waves: int = 6
+        cls, rng: np.random.Generator, wavelength_mm: tuple[float, float], n_waves: int = 10
     ) -> Texture:
         directions = rng.normal(size=(n_waves, 3))
         directions /= np.linalg.norm(directions, axis=1, keepdims=True)
@@ -49,9 +76,11 @@ class Texture:
         phases = rng.uniform(0, 2 * np.pi, size=n_waves)
         return cls(tuple(tuple(float(v) for v in row) for row in vectors), tuple(float(p) for p in phases))
 
-    def __call__(self, points: np.ndarray) -> np.ndarray:
-        waves = np.asarray(self.wave_vectors, dtype=np.float32)
-        field_ = np.cos(points @ waves.T + np.asarray(self.phases, dtype=np.float32)).sum(axis=-1)
+    def __call__(self, sp: SlicePoints) -> np.ndarray:
+        field_ = sum(
+            np.cos(sp.linear(np.asarray(w), phase))
+            for w, phase in zip(self.wave_vectors, self.phases, strict=True)
+        )
         return np.clip(field_ * np.float32(np.sqrt(2.0 / len(self.phases))), -2.5, 2.5)
 
 
@@ -72,18 +101,24 @@ class Ellipsoid:
         u = (np.asarray(points) - np.asarray(self.centre)) @ self.rotation_matrix / np.asarray(self.semi_axes)
         return np.linalg.norm(u, axis=-1)
 
-    def fraction(self, points: np.ndarray, voxel_edges: np.ndarray, edge_mm: float) -> np.ndarray:
-        """Fraction of each voxel (centred at ``points``, edge vectors = columns of ``voxel_edges``) inside."""
-        axes = np.asarray(self.semi_axes, dtype=np.float32)
-        rot = self.rotation_matrix.astype(np.float32)
-        u = (points - np.asarray(self.centre, dtype=np.float32)) @ rot / axes
-        radius = np.linalg.norm(u, axis=-1)
-        g = u / axes  # gradient direction of |u| in the local frame
-        g_norm = np.linalg.norm(g, axis=-1) + _EPS
+    def fraction(self, sp: SlicePoints, edge_mm: float) -> np.ndarray:
+        """Fraction of each voxel of ``sp`` inside, smoothed over ``edge_mm`` (a fuzzy margin)."""
+        rot, axes, centre = self.rotation_matrix, np.asarray(self.semi_axes), np.asarray(self.centre)
+        # u = unit-sphere coordinates; g = gradient direction of |u| in the local frame.
+        u = [sp.linear(rot[:, m] / axes[m], -float(rot[:, m] @ centre) / axes[m]) for m in range(3)]
+        radius = np.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2])
+        g = [u[m] / np.float32(axes[m]) for m in range(3)]
+        g_norm = np.sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]) + np.float32(_EPS)
         distance = (radius - 1.0) * radius / g_norm  # first-order signed distance to the surface (mm)
-        local_edges = rot.T @ voxel_edges
-        extent = np.abs(g @ local_edges).sum(axis=-1) / g_norm  # voxel size along the surface normal
-        width = np.sqrt(extent**2 + edge_mm**2)
+        local_edges = (rot.T @ sp.edges).astype(np.float32)
+        extent = (
+            sum(
+                np.abs(g[0] * local_edges[0, i] + g[1] * local_edges[1, i] + g[2] * local_edges[2, i])
+                for i in range(3)
+            )
+            / g_norm
+        )  # the voxel's size along the surface normal
+        width = np.sqrt(extent * extent + np.float32(edge_mm**2))
         return np.clip(0.5 - distance / width, 0.0, 1.0)
 
 
@@ -107,13 +142,15 @@ class Structure:
             highs.append(np.asarray(s.centre) + half)
         return np.min(lows, axis=0), np.max(highs, axis=0)
 
-    def fraction(self, points: np.ndarray, voxel_edges: np.ndarray) -> np.ndarray:
-        frac = np.max([s.fraction(points, voxel_edges, self.edge_mm) for s in self.shapes], axis=0)
+    def fraction(self, sp: SlicePoints) -> np.ndarray:
+        frac = self.shapes[0].fraction(sp, self.edge_mm)
+        for shape in self.shapes[1:]:
+            frac = np.maximum(frac, shape.fraction(sp, self.edge_mm))
         for clip in self.clip_to:
-            frac = np.minimum(frac, clip.fraction(points, voxel_edges, 0.3))
+            frac = np.minimum(frac, clip.fraction(sp, 0.3))
         return frac
 
-    def properties(self, points: np.ndarray) -> dict[str, np.ndarray | float]:
+    def properties(self, sp: SlicePoints) -> dict[str, np.ndarray | float]:
         t = self.tissue
         props: dict[str, np.ndarray | float] = {
             "pd": t.pd,
@@ -125,7 +162,7 @@ class Structure:
         }
         if self.texture is not None and t.texture > 0:
             # Denser tissue lowers T2 and ADC and raises perfusion together, so the modalities stay coherent.
-            mod = t.texture * self.texture(points)
+            mod = np.float32(t.texture) * self.texture(sp)
             props["t2_ms"] = t.t2_ms * (1.0 + mod)
             props["adc"] = t.adc * (1.0 + mod)
             props["ktrans"] = t.ktrans * (1.0 - mod)
@@ -171,20 +208,19 @@ def render(
     a, b = anatomy_sampling(grid, offset)
     out = np.zeros((n_channels, nz, ny, nx), dtype=np.float32)
     margin = float(np.abs(a).sum(axis=1).max())  # a voxel's reach beyond a surface
-    a32, b32 = a.astype(np.float32), b.astype(np.float32)
     for structure in structures:
         box = _index_box(structure, a, b, grid.size, margin + structure.edge_mm)
         if box is None:
             continue
         slices, rows, cols = box
-        jj, ii = np.mgrid[rows, cols].astype(np.float32)
-        plane = ii[..., None] * a32[:, 0] + jj[..., None] * a32[:, 1]
+        ii = np.arange(cols.start, cols.stop, dtype=np.float32)[None, :]
+        jj = np.arange(rows.start, rows.stop, dtype=np.float32)[:, None]
         for k in range(slices.start, slices.stop):
-            points = plane + (a32[:, 2] * k + b32)
-            frac = structure.fraction(points, a32)
+            sp = SlicePoints(ii, jj, a[:, 2] * k + b, a)
+            frac = structure.fraction(sp)
             if not frac.any():
                 continue
-            values = np.asarray(model(structure.properties(points)), dtype=np.float32)
+            values = np.asarray(model(structure.properties(sp)), dtype=np.float32)
             if values.ndim == 1:  # uniform tissue: one value per channel
                 values = values[:, None, None]
             target = out[:, k, rows, cols]

@@ -148,8 +148,8 @@ class LesionAppearance:
 def _default_appearance() -> dict[str, LesionAppearance]:
     return {
         "cancer": LesionAppearance(
-            adc=(1150, 1020, 930, 850, 780),
-            adc_sd=130,
+            adc=(1180, 1080, 990, 910, 840),
+            adc_sd=170,
             t2_ms=(95, 88, 82, 78, 74),
             t2_sd=12,
             ktrans=(0.27, 0.34, 0.40, 0.45, 0.50),
@@ -161,7 +161,7 @@ def _default_appearance() -> dict[str, LesionAppearance]:
         ),
         "bph_nodule": LesionAppearance(
             adc=(1150,),
-            adc_sd=140,
+            adc_sd=150,
             t2_ms=(95,),
             t2_sd=25,
             ktrans=(0.30,),
@@ -172,8 +172,8 @@ def _default_appearance() -> dict[str, LesionAppearance]:
             zones={"TZ": 0.85, "AS": 0.15},
         ),
         "prostatitis": LesionAppearance(
-            adc=(1280,),
-            adc_sd=160,
+            adc=(1200,),
+            adc_sd=180,
             t2_ms=(105,),
             t2_sd=20,
             ktrans=(0.32,),
@@ -184,8 +184,8 @@ def _default_appearance() -> dict[str, LesionAppearance]:
             zones={"PZ": 1.0},
         ),
         "benign": LesionAppearance(
-            adc=(1450,),
-            adc_sd=180,
+            adc=(1350,),
+            adc_sd=200,
             t2_ms=(110,),
             t2_sd=25,
             ktrans=(0.20,),
@@ -226,6 +226,13 @@ class CohortSpec:
 
 PRESETS: dict[str, dict[str, Any]] = {
     "prostatex": {},
+    # Same physics and resolution as prostatex, fields of view cropped to the gland: for calibrating lesion
+    # appearance on many patients quickly (see calibration.py and docs/cohort.md).
+    "calibration": {
+        "t2w": {"axial": {"matrix": [128, 128], "fov_shift_mm": [0, 0, 0]}, "write_sagittal": False},
+        "dwi": {"series": {"matrix": [44, 40], "fov_shift_mm": [0, 0, 0]}},
+        "ktrans": {"grid": {"matrix": [60, 60], "fov_shift_mm": [0, 0, 0]}},
+    },
     # Small matrices (still finer T2w than ADC) so that other areas' tests make a cohort in a few seconds.
     "tiny": {
         "t2w": {

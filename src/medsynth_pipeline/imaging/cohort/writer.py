@@ -15,7 +15,7 @@ import SimpleITK as sitk
 
 from medsynth_pipeline.imaging.cohort import acquisition, tables
 from medsynth_pipeline.imaging.cohort.dicom import EncodedSeries, encode, slice_dataset
-from medsynth_pipeline.imaging.cohort.plan import CohortPlan, plan_cohort
+from medsynth_pipeline.imaging.cohort.plan import DICOM_ROOT, KTRANS_ROOT, CohortPlan, plan_cohort
 from medsynth_pipeline.imaging.cohort.spec import resolve_spec, spec_as_dict
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,13 @@ class PatientImages:
         if not self._series:
             self._acquired += 1
             elapsed = time.perf_counter() - self._started
-            logger.info("cohort: acquiring %s (%d/%d, %.2f patients/s so far)", patient.patient_id,
-                        self._acquired, len(self._plan.patients), (self._acquired - 1) / max(elapsed, 1e-9))
+            logger.info(
+                "cohort: acquiring %s (%d/%d, %.2f patients/s so far)",
+                patient.patient_id,
+                self._acquired,
+                len(self._plan.patients),
+                (self._acquired - 1) / max(elapsed, 1e-9),
+            )
         if kind in ("T2W", "T2W_SAG"):
             self._series[kind] = encode(acquisition.acquire_t2w(patient, spec, seed, kind), rescale=False)
         elif kind in ("ADC", "DWI"):
@@ -80,26 +85,33 @@ class PatientImages:
 
     def slice(self, index: int, kind: str, k: int) -> pydicom.Dataset:
         patient = self._plan.patients[index]
-        return slice_dataset(patient, patient.series_of(kind), k, self.encoded(index, kind), self._plan.spec,
-                             self._plan.seed)
+        return slice_dataset(
+            patient, patient.series_of(kind), k, self.encoded(index, kind), self._plan.spec, self._plan.seed
+        )
 
 
 def dicom_partitions(plan: CohortPlan) -> dict[str, Callable[[], pydicom.Dataset]]:
-    """``<series folder>/1-01`` … (relative to the raw dir, no suffix) → a callable making that slice."""
+    """``ProstateX-0000/<study>/<series>/1-01`` … (relative to ``<raw_dir>/PROSTATEx``, no suffix) → a callable
+    making that slice."""
     images = PatientImages(plan)
     parts: dict[str, Callable[[], pydicom.Dataset]] = {}
     for patient in plan.patients:
         for series in (s for s in patient.series if s.kind != "KTRANS"):
             for k in range(series.grid.size[2]):
-                parts[f"{series.path}/1-{k + 1:02d}"] = (
-                    lambda i=patient.index, kind=series.kind, k=k: images.slice(i, kind, k))
+                parts[f"{series.path.removeprefix(DICOM_ROOT + '/')}/1-{k + 1:02d}"] = (
+                    lambda i=patient.index, kind=series.kind, k=k: images.slice(i, kind, k)
+                )
     return parts
 
 
 def ktrans_partitions(plan: CohortPlan) -> dict[str, Callable[[], sitk.Image]]:
-    """``ProstateXKtrans-train-fixed/ProstateX-0000/ProstateX-0000-Ktrans`` … → a callable making the volume."""
+    """``ProstateX-0000/ProstateX-0000-Ktrans`` … (relative to ``<raw_dir>/ProstateXKtrans-train-fixed``, no
+    suffix) → a callable making the volume."""
     images = PatientImages(plan)
-    return {p.series_of("KTRANS").path: (lambda i=p.index: images.ktrans(i)) for p in plan.patients}
+    return {
+        p.series_of("KTRANS").path.removeprefix(KTRANS_ROOT + "/"): (lambda i=p.index: images.ktrans(i))
+        for p in plan.patients
+    }
 
 
 def write_cohort(
@@ -118,11 +130,11 @@ def write_cohort(
     plan = plan_cohort(resolve_spec(preset, overrides), n_patients, seed)
     out, truth = Path(out_dir), Path(truth_dir)
     for rel, make in dicom_partitions(plan).items():
-        path = out / f"{rel}.dcm"
+        path = out / DICOM_ROOT / f"{rel}.dcm"
         path.parent.mkdir(parents=True, exist_ok=True)
         make().save_as(path, enforce_file_format=True)
     for rel, make in ktrans_partitions(plan).items():
-        path = out / f"{rel}.mhd"
+        path = out / KTRANS_ROOT / f"{rel}.mhd"
         path.parent.mkdir(parents=True, exist_ok=True)
         sitk.WriteImage(make(), str(path), useCompression=True)
     for rel, build in RAW_TABLES.items():

@@ -1,0 +1,5 @@
+"""``cohort``: writes the embedded ProstateX-like default cohort (``kedro run --pipeline=cohort``)."""
+
+from medsynth_pipeline.pipelines.cohort.pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

@@ -1,0 +1,105 @@
+"""The evaluation pipeline end to end on a toy preset (one model), with the conf/test settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from kedro.io import DataCatalog
+from kedro.pipeline import Pipeline
+from kedro.runner import SequentialRunner
+
+from medsynth_pipeline.pipelines.evaluation.nodes import augmentation_study
+from medsynth_pipeline.pipelines.evaluation.pipeline import across_models, model_pipeline
+
+from .conftest import MODEL, make_classical, make_patches, make_synthetic
+
+
+def _flat_params(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    out[prefix] = value
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat_params(f"{prefix}.{key}", inner, out)
+
+
+@pytest.fixture(scope="module")
+def outputs(test_parameters: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> DataCatalog:
+    patches, metadata = make_patches()
+    synthetic, synthetic_meta = make_synthetic(patches)
+    classical, classical_meta = make_classical(patches, metadata)
+    params: dict[str, Any] = {}
+    _flat_params("params:evaluation", test_parameters["evaluation"], params)
+    # No Inception weights on this machine or in CI: point at a file that is not there.
+    params["params:evaluation.inception"] = {**test_parameters["evaluation"]["inception"],
+                                             "weights_path": str(tmp_path_factory.mktemp("w") / "absent.pth")}
+    params["params:gan_training.toy"] = MODEL
+    catalog = DataCatalog()
+    for name, value in {**params, "patches.toy_preset.patches": patches, "patches.toy_preset.patch_metadata": metadata,
+                        "augmentation.toy.synthetic_images": synthetic,
+                        "augmentation.toy.synthetic_metadata": synthetic_meta,
+                        "augmentation.toy.classical_images": classical,
+                        "augmentation.toy.classical_metadata": classical_meta}.items():
+        catalog[name] = value
+    pipeline: Pipeline = model_pipeline("toy", "toy_preset") + across_models(["toy"])
+    SequentialRunner().run(pipeline, catalog)
+    return catalog
+
+
+def test_comparison_table_names_metrics_by_their_features(outputs: DataCatalog) -> None:
+    summary = outputs.load("evaluation.gan_comparison_summary")
+    assert set(summary["row"]) == {"toy", "real data (toy)"}
+    by = summary.set_index(["row", "metric"])
+    fid = by.loc[("toy", "FID-ADC")]
+    assert fid["status"] == "not computed" and "absent.pth" in fid["reason"] and pd.isna(fid["mean"])
+    fd = by.loc[("toy", "FD-ANN-real")]
+    assert fd["status"] == "computed" and fd["n"] == 2 and fd["mean"] > 0  # 2 synthetic sets: mean ± std
+    assert by.loc[("real data (toy)", "FD-ANN-real"), "n"] == 1
+    assert 0.0 <= by.loc[("toy", "SCA"), "mean"] <= 1.0 and by.loc[("toy", "SCA"), "n"] == 2
+    assert by.loc[("real data (toy)", "SCA"), "n"] == 1
+    assert {"KID-ANN-real", "IS-ANN-real", "precision-ANN-real", "coverage-ANN-real",
+            "near-copy %"} <= set(summary["metric"])
+
+
+def test_memorisation_flags_the_injected_copy(outputs: DataCatalog) -> None:
+    pairs = outputs.load("evaluation.toy.memorisation_pairs")
+    closest = pairs.iloc[0]
+    assert closest["near_copy"] and closest["distance"] == pytest.approx(0.0, abs=1e-6)
+    assert closest["nearest_patient_id"] == "TR0"
+    summary = outputs.load("evaluation.memorisation_summary")
+    assert summary.loc[0, "n_near_copies"] >= 1
+
+
+def test_augmentation_study_and_tstr_tables(outputs: DataCatalog) -> None:
+    runs = outputs.load("evaluation.augmentation_study_runs")
+    assert sorted(runs["condition"].unique()) == ["real", "real + GAN", "real + classical", "real + classical + GAN"]
+    assert len(runs) == 4 * 2  # conditions x seeds
+    summary = outputs.load("evaluation.augmentation_study_summary")
+    row = summary.set_index(["condition", "metric"]).loc[("real + GAN", "sensitivity")]
+    assert row["n_seeds"] == 2 and row["ci_low"] <= row["mean"] <= row["ci_high"]
+    composition = outputs.load("evaluation.toy.augmentation_composition")
+    both = composition[composition["condition"] == "real + classical + GAN"].set_index(["source", "label"])["count"]
+    assert both[("gan", 1)] == 8 and both[("classical", 0)] == 8  # the configured amount per class
+    tstr = outputs.load("evaluation.tstr_runs")
+    assert set(tstr["condition"]) == {"TRTR", "TSTR toy"}
+    tsne = outputs.load("evaluation.toy.tsne_points")
+    assert set(tsne["panel"]) == {"real", "classical", "GAN"}
+
+
+def test_a_test_patient_never_reaches_training(test_parameters: dict[str, Any]) -> None:
+    patches, metadata = make_patches()
+    synthetic, synthetic_meta = make_synthetic(patches)
+    classical, classical_meta = make_classical(patches, metadata)
+    # A classical copy made from a test patient's image (e.g. augmentation run on the wrong split).
+    leaked = classical_meta.copy()
+    leaked.loc[0, ["patient_id", "split"]] = ["TE1", "test"]
+    evaluation = test_parameters["evaluation"]
+    with pytest.raises(ValueError, match="TE1"):
+        augmentation_study(patches, metadata, synthetic, synthetic_meta, classical, leaked, MODEL,
+                           evaluation["augmentation_study"], evaluation["task"], "cpu")
+    # The same patient in two splits of the patch metadata is refused as well.
+    moved = metadata.copy()
+    moved.loc[moved.index[moved["patient_id"] == "TE2"][:1], "split"] = "train"
+    with pytest.raises(ValueError, match="TE2"):
+        augmentation_study(patches, moved, synthetic, synthetic_meta, classical, classical_meta, MODEL,
+                           evaluation["augmentation_study"], evaluation["task"], "cpu")

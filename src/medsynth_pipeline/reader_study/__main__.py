@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    images, key = load_study(args.images, args.key)
+    images, key, _ = load_study(args.images, args.key)
     app = create_app(images, key, args.db, channels=args.channels, panel_px=args.panel_px, title=args.title)
     logging.getLogger(__name__).info("reader study with %d images at http://%s:%d/", len(key), args.host, args.port)
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)

@@ -104,16 +104,17 @@ def create_app(
     return app
 
 
-def load_study(images_path: str | Path, key_path: str | Path) -> tuple[torch.Tensor, pd.DataFrame]:
-    """Reads a study written by the ``reader_study`` pipeline (images ``.pt`` and key ``.parquet``)."""
+def load_study(images_path: str | Path, key_path: str | Path) -> tuple[torch.Tensor, pd.DataFrame, list[str]]:
+    """Reads a study written by the ``reader_study`` pipeline: images, key and channel names."""
     images_path, key_path = Path(images_path), Path(key_path)
     for path in (images_path, key_path):
         if not path.is_file():
             raise FileNotFoundError(f"{path}: missing; prepare the study first (kedro run --pipeline=reader_study)")
     payload = torch.load(images_path, map_location="cpu", weights_only=True)
     images = payload["images"] if isinstance(payload, dict) else payload
+    channels = list(payload.get("channels", [])) if isinstance(payload, dict) else []
     if not isinstance(images, torch.Tensor) or images.ndim != 4:
         raise ValueError(f"{images_path}: expected study images [N, C, H, W]")
     key = pd.read_parquet(key_path)
     validate_key(key, images.shape[0], source=str(key_path))
-    return images, key.assign(is_lesion=key["is_lesion"].astype(np.bool_))
+    return images, key.assign(is_lesion=key["is_lesion"].astype(np.bool_)), channels

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 import pydicom
+from pydicom.datadict import tag_for_keyword
 
 #: Direct identifiers of the DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile:
 #: names, birth data, addresses, telephone numbers, other ids and free-text fields about the person.
@@ -57,6 +58,7 @@ DIRECT_IDENTIFIER_KEYWORDS: tuple[str, ...] = (
     "RequestAttributesSequence",
 )
 
+_IDENTIFIER_TAGS = tuple(int(tag_for_keyword(k)) for k in DIRECT_IDENTIFIER_KEYWORDS)
 # Values this short ("M", "0", "NA") occur everywhere by chance; matching them would redact noise.
 _MIN_IDENTIFIER_LENGTH = 4
 _PN_SPLIT = re.compile(r"[\^=,\s]+")
@@ -69,10 +71,12 @@ def identifier_values(ds: pydicom.Dataset) -> frozenset[str]:
     to redact on), whole values and components for person names (``Doe^John`` -> ``Doe``, ``John``).
     """
     values: set[str] = set()
-    for keyword in DIRECT_IDENTIFIER_KEYWORDS:
+    for tag in _IDENTIFIER_TAGS:
+        if tag not in ds:
+            continue
         try:
-            element = ds.data_element(keyword)
-            value = element.value if element is not None else None
+            element = ds[tag]
+            value = element.value
         except Exception:  # a garbled value is no identifier we could leak verbatim
             continue
         if value is None or value == "":

@@ -21,9 +21,10 @@ from typing import Any, BinaryIO
 
 import pydicom
 import pydicom.config
+from pydicom.datadict import tag_for_keyword
 from pydicom.uid import UID
 
-from medsynth_pipeline.imaging.dicom_deid import identifier_values
+from medsynth_pipeline.imaging.dicom_deid import DIRECT_IDENTIFIER_KEYWORDS, identifier_values
 from medsynth_pipeline.imaging.dicom_multiframe import (
     classic_frame_geometries,
     enhanced_frame_geometries,
@@ -60,6 +61,22 @@ _NATIVE = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", _D
 _PIXEL_TAGS = {0x7FE00010, 0x7FE00009, 0x7FE00008}
 _MEDIA_DIRECTORY = "1.2.840.10008.1.3.10"
 _UNDEFINED = 0xFFFFFFFF
+
+
+#: The only elements parsed: the allow-list below, the identifiers (for the leak check) and the Siemens
+#: private b-value. pydicom skips everything else by seeking, which keeps the scan fast.
+HEADER_KEYWORDS: tuple[str, ...] = (
+    "SpecificCharacterSet", "ImageType", "SOPClassUID", "Modality", "SeriesDescription", "ProtocolName",
+    "PatientID", "StudyInstanceUID", "SeriesInstanceUID", "InstanceNumber", "AcquisitionNumber",
+    "ImagesInAcquisition", "TemporalPositionIdentifier", "ImagePositionPatient", "ImageOrientationPatient",
+    "PixelSpacing", "SliceThickness", "SpacingBetweenSlices", "EchoTime", "TriggerTime", "DiffusionBValue",
+    "NumberOfFrames", "Rows", "Columns", "SamplesPerPixel", "BitsAllocated", "RescaleSlope", "RescaleIntercept",
+    "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DirectoryRecordSequence",
+)  # fmt: skip
+_SIEMENS_PRIVATE = (0x00190010, 0x00190011, 0x00190012, 0x0019100C, 0x0019110C, 0x0019120C)
+HEADER_TAGS: list[int] = sorted(
+    {int(tag_for_keyword(k)) for k in HEADER_KEYWORDS + DIRECT_IDENTIFIER_KEYWORDS} | set(_SIEMENS_PRIVATE)
+)
 
 
 def _pydicom_decodable() -> frozenset[str]:
@@ -166,7 +183,7 @@ def _read_header(path: Path) -> DicomHeader | Rejection:
             )
         fp.seek(0)
         try:
-            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True)
+            ds = pydicom.dcmread(fp, stop_before_pixels=True, force=True, specific_tags=HEADER_TAGS)
         except (EOFError, struct.error) as exc:
             return Rejection(
                 where, Reason.TRUNCATED if part10 else Reason.NOT_DICOM, f"header ends early: {exc}"
@@ -204,12 +221,13 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
         return Rejection(where, Reason.MISSING_PATIENT_ID, "empty PatientID")
     n_frames = number_of_frames(ds)
     enhanced = is_enhanced(ds)
+    b_value = _b_value(ds)
     if enhanced:
         slices = enhanced_frame_geometries(ds, where)
     elif n_frames > 1:
         slices = classic_frame_geometries(ds, where)
     else:
-        slices = [single_slice_geometry(ds, where)]
+        slices = [single_slice_geometry(ds, where, b_value)]
     image_type = tuple(str(v) for v in (as_list(ds.get("ImageType")) or []))
     return DicomHeader(
         path=where,
@@ -227,15 +245,17 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
         slices=tuple(slices),
         images_in_acquisition=int_or_none(ds.get("ImagesInAcquisition")),
         spacing_between_slices=float_or_none(ds.get("SpacingBetweenSlices")),
-        diffusion_b_value=_b_value(ds),
-        identifiers=identifier_values(ds),
+        diffusion_b_value=b_value,
+        # ProstateX names every patient after its pseudonymous id: a "name" inside the PatientID is no
+        # more identifying than the id itself (which ingest outputs, or pseudonymises when asked to)
+        identifiers=frozenset(v for v in identifier_values(ds) if v.lower() not in patient_id.lower()),
     )
 
 
-def single_slice_geometry(ds: pydicom.Dataset, where: str) -> SliceGeometry:
-    """Geometry and stack-separating values of a single-frame image."""
+def single_slice_geometry(ds: pydicom.Dataset, where: str, b_value: float | None = None) -> SliceGeometry:
+    """Geometry and stack-separating values of a single-frame image (``b_value`` if already known)."""
     keys = {
-        "b_value": _b_value(ds),
+        "b_value": b_value if b_value is not None else _b_value(ds),
         "echo_time": ds.get("EchoTime"),
         "temporal_position": ds.get("TemporalPositionIdentifier"),
         "trigger_time": ds.get("TriggerTime"),
@@ -345,10 +365,14 @@ def _b_value(ds: pydicom.Dataset) -> float | None:
     value = float_or_none(ds.get("DiffusionBValue"))
     if value is not None:
         return value
-    try:  # Siemens keeps it in a private element; real ProstateX diffusion series rely on it
-        return float_or_none(_private_text(ds.private_block(0x0019, "SIEMENS MR HEADER")[0x0C].value))
-    except (KeyError, ValueError, IndexError):
-        return None
+    # Siemens keeps it in a private element (real ProstateX diffusion series rely on it); look for the
+    # creator in the first slots directly, private_block() would scan the whole group
+    for slot in (0x10, 0x11, 0x12):
+        creator = ds.get((0x0019, slot))
+        if creator is not None and text(creator.value) == "SIEMENS MR HEADER":
+            element = ds.get((0x0019, (slot << 8) | 0x0C))
+            return float_or_none(_private_text(element.value)) if element is not None else None
+    return None
 
 
 def _private_text(value: Any) -> Any:

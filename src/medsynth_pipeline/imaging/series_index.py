@@ -97,6 +97,8 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
             rejections.append(row_or_rejection)
         else:
             rows.append(row_or_rejection)
+    if options.pseudonymiser.enabled:  # then the original ids are identifiers as well
+        identifiers |= {str(row["patient_id"]) for row in rows}
     frame = _frame(rows, options.pseudonymiser)
     frame, redacted = redact_identifiers(frame, identifiers, skip_columns=("path", "files"))
     leaky_paths = sum(path_contains_identifier(p, identifiers) for p in frame.get("path", []))
@@ -134,16 +136,18 @@ def _scan_headers(paths: Sequence[Path], progress: bool) -> tuple[list[DicomHead
         for path in tqdm(
             paths, desc="ingest: DICOM headers", unit="file", disable=not progress, mininterval=2
         ):
-            try:
-                result = read_header(path)
-            except OSError as exc:
-                result = Rejection(
-                    str(path), Reason.UNREADABLE_FILE, f"{type(exc).__name__}: {exc.strerror or exc}"
-                )
-            except Exception as exc:  # a file no rule foresaw must not stop the scan
-                result = Rejection(str(path), Reason.CORRUPT_HEADER, f"{type(exc).__name__}: {exc}")
+            result = _safe_read_header(path)
             (rejections if isinstance(result, Rejection) else headers).append(result)
     return headers, rejections
+
+
+def _safe_read_header(path: Path) -> DicomHeader | Rejection:
+    try:
+        return read_header(path)
+    except OSError as exc:
+        return Rejection(str(path), Reason.UNREADABLE_FILE, f"{type(exc).__name__}: {exc.strerror or exc}")
+    except Exception as exc:  # a file no rule foresaw must not stop the scan
+        return Rejection(str(path), Reason.CORRUPT_HEADER, f"{type(exc).__name__}: {exc}")
 
 
 def _group_by_series(headers: Iterable[DicomHeader]) -> dict[str, list[DicomHeader]]:

@@ -14,7 +14,8 @@ from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.pipelines.reader_study import create_pipeline
 from medsynth_pipeline.pipelines.reader_study.answers_dataset import ReaderStudyAnswersDataset
-from medsynth_pipeline.pipelines.reader_study.pipeline import REAL_METADATA, REAL_PATCHES, SYNTHETIC_SET
+from medsynth_pipeline.models.prostategan import ProstateGANGenerator
+from medsynth_pipeline.pipelines.reader_study.pipeline import GENERATOR, REAL_IMAGES, REAL_METADATA
 from medsynth_pipeline.reader_study.store import AnswerStore
 from medsynth_pipeline.reader_study.study import StudyInputError, study_fingerprint
 
@@ -27,14 +28,22 @@ def _params(**overrides) -> dict:
     return params
 
 
-def _inputs(n_real: int = 12, n_synthetic: int = 8) -> dict:
+def _generator(class_attributes: list[dict]) -> dict:
+    torch.manual_seed(0)
+    artifact = ProstateGANGenerator(num_classes=len(class_attributes), channels=3, width=8).export()
+    return {**artifact, "class_attributes": class_attributes}
+
+
+LESION_CLASSES = [{"is_lesion": False}, {"is_lesion": True}]
+
+
+def _inputs(n_real: int = 12, classes: list[dict] = LESION_CLASSES) -> dict:
     gen = torch.Generator().manual_seed(0)
-    real = {"images": torch.rand(n_real, 3, 8, 8, generator=gen), "channels": ["T2W", "ADC", "KTRANS"], "spacing_mm": 1.0}
+    real = {"images": torch.rand(n_real, 3, 32, 32, generator=gen), "channels": ["T2W", "ADC", "KTRANS"],
+            "spacing_mm": 1.0}
     metadata = pd.DataFrame({"is_lesion": np.arange(n_real) % 2 == 0,
                              "split": ["train", "train", "test", "test"] * (n_real // 4)})
-    synthetic = {"images": torch.rand(n_synthetic, 3, 8, 8, generator=gen), "channels": ["T2W", "ADC", "KTRANS"],
-                 "is_lesion": torch.arange(n_synthetic) % 2 == 1}
-    return {REAL_PATCHES: real, REAL_METADATA: metadata, SYNTHETIC_SET: synthetic}
+    return {REAL_IMAGES: real, REAL_METADATA: metadata, GENERATOR: _generator(classes)}
 
 
 def _catalog(tmp_path: Path, params: dict, inputs: dict) -> DataCatalog:
@@ -53,10 +62,13 @@ def test_prepare_then_score(tmp_path: Path) -> None:
     pipeline = create_pipeline()
     SequentialRunner().run(pipeline.only_nodes_with_tags("reader_study_prepare"), catalog)
     study, key = catalog.load("reader_study_images"), catalog.load("reader_study_key")
-    assert study["images"].shape == (8, 3, 8, 8) and study["channels"] == ["T2W", "ADC", "KTRANS"]
-    for row in key.itertuples():  # source_index points into the full real / synthetic sets
-        source = inputs[REAL_PATCHES if row.origin == "real" else SYNTHETIC_SET]["images"]
-        assert torch.equal(study["images"][row.item_id], source[row.source_index])
+    assert study["images"].shape == (8, 3, 32, 32) and study["channels"] == ["T2W", "ADC", "KTRANS"]
+    assert float(study["images"].min()) >= 0.0 and float(study["images"].max()) <= 1.0
+    for row in key[key["origin"] == "real"].itertuples():  # source_index points into the full real set
+        assert torch.equal(study["images"][row.item_id], inputs[REAL_IMAGES]["images"][row.source_index])
+    synthetic = study["images"][torch.as_tensor(key.index[key["origin"] == "synthetic"].to_numpy())]
+    assert not any(torch.equal(s, r) for s in synthetic for r in inputs[REAL_IMAGES]["images"])
+    assert key.groupby(["origin", "is_lesion"]).size().tolist() == [2, 2, 2, 2]
 
     # a reader who calls everything real and sees a lesion exactly where there is one
     store = AnswerStore(tmp_path / "answers.sqlite", study_fingerprint(study["images"], key), len(key))
@@ -80,6 +92,21 @@ def test_real_splits_restrict_the_real_images(tmp_path: Path) -> None:
     key = catalog.load("reader_study_key")
     real_rows = key[key["origin"] == "real"]
     assert set(inputs[REAL_METADATA].loc[real_rows["source_index"], "split"]) == {"test"}
+
+
+def test_generator_without_lesion_classes_is_refused(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, _params(), _inputs(classes=[{"gleason_sum": 6}, {"gleason_sum": 7}]))
+    with pytest.raises(StudyInputError, match="lesion/no-lesion generator"):
+        SequentialRunner().run(create_pipeline().only_nodes_with_tags("reader_study_prepare"), catalog)
+
+
+def test_same_seed_same_study(tmp_path: Path) -> None:
+    studies = []
+    for attempt in range(2):
+        catalog = _catalog(tmp_path / str(attempt), _params(), _inputs())
+        SequentialRunner().run(create_pipeline().only_nodes_with_tags("reader_study_prepare"), catalog)
+        studies.append(study_fingerprint(catalog.load("reader_study_images")["images"], catalog.load("reader_study_key")))
+    assert studies[0] == studies[1]
 
 
 def test_unknown_display_channel_is_named(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
+from medsynth_pipeline.augmentation.synthetic import generate_synthetic_sets
 from medsynth_pipeline.reader_study.figures import confusion_figure
 from medsynth_pipeline.reader_study.results import table_markdown, visual_turing_table
 from medsynth_pipeline.reader_study.study import StudyInputError, select_study_items, study_fingerprint
@@ -17,47 +18,45 @@ from medsynth_pipeline.reader_study.study import StudyInputError, select_study_i
 logger = logging.getLogger(__name__)
 
 
-def _lesion_labels(synthetic: dict[str, Any], label_key: str) -> np.ndarray:
-    if label_key not in synthetic:
-        raise StudyInputError(
-            f"synthetic set has no '{label_key}' entry (keys: {sorted(synthetic)}); "
-            "set reader_study.synthetic_lesion_key"
-        )
-    return torch.as_tensor(synthetic[label_key]).cpu().numpy().astype(bool)
-
-
 def prepare_study(
-    real_patches: dict[str, Any],
+    real_images: dict[str, Any],
     real_metadata: pd.DataFrame,
-    synthetic: dict[str, Any],
+    generator: dict[str, Any],
     params: dict[str, Any],
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The blinded study (images + channel names) and its key, from real patches and one synthetic set."""
-    real_images = real_patches["images"]
-    if len(real_metadata) != real_images.shape[0]:
-        raise StudyInputError(
-            f"real patch metadata has {len(real_metadata)} rows for {real_images.shape[0]} patches"
-        )
-    splits = params.get("real_splits")
-    keep = np.ones(len(real_metadata), dtype=bool) if not splits else real_metadata["split"].isin(splits).to_numpy()
-    real_is_lesion = real_metadata["is_lesion"].to_numpy(dtype=bool)
-    channels = list(real_patches.get("channels", []))
-    if synthetic.get("channels") is not None and list(synthetic["channels"]) != channels:
-        raise StudyInputError(f"real channels {channels} differ from synthetic channels {list(synthetic['channels'])}")
+    """The blinded study (images + channel names) and its key.
+
+    Real images come from the given set (``is_lesion`` and ``split`` in its metadata); synthetic ones are
+    drawn from the trained generator, ``n_per_group`` per lesion class (004 drew from its per-class PGGANs).
+    """
+    images = real_images["images"]
+    if len(real_metadata) != images.shape[0]:
+        raise StudyInputError(f"real image metadata has {len(real_metadata)} rows for {images.shape[0]} images")
+    channels = list(real_images.get("channels", []))
     missing = [c for c in params["display"]["channels"] if c not in channels]
     if missing:
-        raise StudyInputError(f"reader_study.display.channels {missing} not among the patch channels {channels}")
-
+        raise StudyInputError(f"reader_study.display.channels {missing} not among the image channels {channels}")
+    splits = params.get("real_splits")
+    keep = np.ones(len(real_metadata), dtype=bool) if not splits else real_metadata["split"].isin(splits).to_numpy()
     real_index = np.flatnonzero(keep)
-    images, key = select_study_items(
-        real_images[torch.as_tensor(real_index)], real_is_lesion[keep],
-        synthetic["images"], _lesion_labels(synthetic, params["synthetic_lesion_key"]),
-        n_per_group=params["n_per_group"], seed=params["seed"],
+
+    n = int(params["n_per_group"])
+    synthetic, synthetic_metadata = generate_synthetic_sets(
+        generator, per_class=n, n_sets=1, seed=int(params["seed"]), model_name="reader_study")
+    if "is_lesion" not in synthetic_metadata or synthetic_metadata["is_lesion"].isna().any():
+        raise StudyInputError(
+            "the generator's classes do not say lesion or no lesion (class_attributes without is_lesion): "
+            "the study needs a per-class or conditional lesion/no-lesion generator such as pggan"
+        )
+    study_images, key = select_study_items(
+        images[torch.as_tensor(real_index)], real_metadata["is_lesion"].to_numpy(dtype=bool)[keep],
+        synthetic, synthetic_metadata["is_lesion"].to_numpy(dtype=bool),
+        n_per_group=n, seed=int(params["seed"]),
     )  # fmt: skip
     real_rows = key["origin"] == "real"
     key.loc[real_rows, "source_index"] = real_index[key.loc[real_rows, "source_index"].to_numpy()]
-    logger.info("Reader study: %d images (%d per origin and class)", len(key), params["n_per_group"])
-    return {"images": images, "channels": channels}, key
+    logger.info("Reader study: %d images (%d per origin and class)", len(key), n)
+    return {"images": study_images, "channels": channels}, key
 
 
 def score_study(

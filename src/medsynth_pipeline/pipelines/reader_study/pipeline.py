@@ -1,6 +1,7 @@
 """reader_study: ``prepare`` (tag ``reader_study_prepare``) then, after readers answered in the app,
 ``report`` (tag ``reader_study_report``). Not part of ``prostate_gan``: it waits for people.
 
+    kedro run --pipeline=pggan                                 # the real slices and the generator
     kedro run --pipeline=reader_study --tags=reader_study_prepare
     python ops/reader_study.py serve           # readers answer at http://127.0.0.1:8765/
     kedro run --pipeline=reader_study --tags=reader_study_report
@@ -14,16 +15,17 @@ from kedro.pipeline import Node, Pipeline
 
 from medsynth_pipeline.pipelines.reader_study.nodes import prepare_study, score_study
 
-# Catalog names of the images shown: one patch preset and the synthetic set made from its GAN.
-REAL_PATCHES = "patches.prostategan_32.patches"
-REAL_METADATA = "patches.prostategan_32.patch_metadata"
-SYNTHETIC_SET = "reader_study_synthetic"
+# Seed 004's study: its real whole slices and its per-class PGGAN (kedro run --pipeline=pggan first).
+# Another lesion/no-lesion generator and its real images: create_pipeline(real_images=..., generator=...).
+REAL_IMAGES = "pggan.slices"
+REAL_METADATA = "pggan.slice_metadata"
+GENERATOR = "pggan.generator"
 
 
 def create_pipeline(**kwargs: Any) -> Pipeline:
     prepare = Node(
         prepare_study,
-        inputs=["real_patches", "real_patch_metadata", "synthetic_set", "params:reader_study"],
+        inputs=["real_images", "real_metadata", "generator", "params:reader_study"],
         outputs=["reader_study_images", "reader_study_key"],
         name="prepare_reader_study",
         tags=["reader_study_prepare"],
@@ -39,8 +41,8 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
     return Pipeline(
         [prepare, report],
         inputs={
-            "real_patches": kwargs.get("real_patches", REAL_PATCHES),
-            "real_patch_metadata": kwargs.get("real_metadata", REAL_METADATA),
-            "synthetic_set": kwargs.get("synthetic_set", SYNTHETIC_SET),
+            "real_images": kwargs.get("real_images", REAL_IMAGES),
+            "real_metadata": kwargs.get("real_metadata", REAL_METADATA),
+            "generator": kwargs.get("generator", GENERATOR),
         },
     )

@@ -67,10 +67,11 @@ _UNDEFINED = 0xFFFFFFFF
 #: private b-value. pydicom skips everything else by seeking, which keeps the scan fast.
 HEADER_KEYWORDS: tuple[str, ...] = (
     "SpecificCharacterSet", "ImageType", "SOPClassUID", "Modality", "SeriesDescription", "ProtocolName",
-    "PatientID", "StudyInstanceUID", "SeriesInstanceUID", "InstanceNumber", "AcquisitionNumber",
-    "ImagesInAcquisition", "TemporalPositionIdentifier", "ImagePositionPatient", "ImageOrientationPatient",
+    "PatientID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "InstanceNumber",
+    "AcquisitionNumber", "ImagesInAcquisition", "TemporalPositionIdentifier", "ImagePositionPatient", "ImageOrientationPatient",
     "PixelSpacing", "SliceThickness", "SpacingBetweenSlices", "EchoTime", "TriggerTime", "DiffusionBValue",
-    "NumberOfFrames", "Rows", "Columns", "SamplesPerPixel", "BitsAllocated", "RescaleSlope", "RescaleIntercept",
+    "NumberOfFrames", "Rows", "Columns", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
+    "RescaleSlope", "RescaleIntercept",
     "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DirectoryRecordSequence",
 )  # fmt: skip
 _SIEMENS_PRIVATE = (0x00190010, 0x00190011, 0x00190012, 0x0019100C, 0x0019110C, 0x0019120C)
@@ -97,6 +98,7 @@ class DicomHeader:
     study_uid: str
     series_uid: str
     sop_class_uid: str
+    sop_instance_uid: str
     modality: str
     description: str
     protocol: str
@@ -235,6 +237,7 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
         study_uid=text(ds.get("StudyInstanceUID")),
         series_uid=series_uid,
         sop_class_uid=text(ds.get("SOPClassUID")),
+        sop_instance_uid=text(ds.get("SOPInstanceUID")),
         modality=text(ds.get("Modality")),
         description=text(ds.get("SeriesDescription")),
         protocol=text(ds.get("ProtocolName")),
@@ -278,32 +281,23 @@ def single_slice_geometry(ds: pydicom.Dataset, where: str, b_value: float | None
 def _pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) -> tuple[Reason, str] | None:
     """Locate the pixel data element where header parsing stopped and check it fits in the file."""
     position = fp.tell()
-    implicit, little = ds.original_encoding
-    endian = "<" if little is not False else ">"
+    little = ds.original_encoding[1] is not False
+    endian = "<" if little else ">"
     header = fp.read(8)
     if len(header) < 8:
-        short = _short_element(ds)
-        if short:
-            return Reason.TRUNCATED, short
-        meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
-        sop = UID(text(ds.get("SOPClassUID")) or text(meta.get("MediaStorageSOPClassUID")))
-        if "Rows" in ds or "Image Storage" in sop.name:
-            return Reason.TRUNCATED, f"the file ends before its pixel data ({sop.name or 'image'})"
-        return Reason.NO_PIXEL_DATA, f"no pixel data ({sop.name or sop or 'no SOP class'})"
+        return _no_pixel_element(ds, position, size)
     group, element = struct.unpack(endian + "HH", header[:4])
     if (group << 16 | element) not in _PIXEL_TAGS:
         return Reason.CORRUPT_HEADER, f"unparseable data at byte {position} (tag {group:04X},{element:04X})"
-    if implicit:
-        (length,) = struct.unpack(endian + "I", header[4:8])
-        value_start = position + 8
-    elif header[4:6] in (b"OB", b"OW", b"OF", b"OD", b"UN"):
+    # the VR bytes tell explicit from implicit, as pydicom itself does: files lie about their syntax
+    if header[4:6] in (b"OB", b"OW", b"OF", b"OD", b"UN"):
         extra = fp.read(4)
         if len(extra) < 4:
             return Reason.TRUNCATED, "the file ends inside the pixel data element header"
         (length,) = struct.unpack(endian + "I", extra)
         value_start = position + 12
     else:
-        (length,) = struct.unpack(endian + "H", header[6:8])
+        (length,) = struct.unpack(endian + "I", header[4:8])
         value_start = position + 8
     if length == _UNDEFINED:
         return _encapsulated_problem(fp, value_start, size, endian)
@@ -314,6 +308,31 @@ def _pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) -
         if needed and length < needed:
             return Reason.DECODE_FAILED, f"pixel data holds {length} bytes, the image needs {needed}"
     return None
+
+
+def _no_pixel_element(ds: pydicom.Dataset, position: int, size: int) -> tuple[Reason, str]:
+    """Parsing reached the end of the file without a pixel data element: cut short, or none to begin with."""
+    # skipped elements are seeked over, so a value running past the end leaves the position beyond it
+    short = _short_element(ds)
+    if short or position > size:
+        return (
+            Reason.TRUNCATED,
+            short or f"the file ends {position - size} bytes before its last element does",
+        )
+    meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
+    sop = UID(text(ds.get("SOPClassUID")) or text(meta.get("MediaStorageSOPClassUID")))
+    if "Rows" in ds or "Image Storage" in sop.name:
+        absent = [k for k in ("SeriesInstanceUID", "Rows", "Columns") if k not in ds]
+        if absent:  # the header of an image stops before elements every image has
+            return (
+                Reason.TRUNCATED,
+                f"the file ends inside the header of an image ({', '.join(absent)} never reached)",
+            )
+        return (
+            Reason.NO_PIXEL_DATA,
+            f"a complete image header ({sop.name or 'Rows/Columns'}) but no pixel data",
+        )
+    return Reason.NO_PIXEL_DATA, f"no pixel data ({sop.name or sop or 'no SOP class'})"
 
 
 def _encapsulated_problem(fp: BinaryIO, start: int, size: int, endian: str) -> tuple[Reason, str] | None:
@@ -347,10 +366,13 @@ def _short_element(ds: pydicom.Dataset) -> str | None:
 def _native_size(ds: pydicom.Dataset) -> int:
     try:
         bits = int(ds.BitsAllocated)
-        pixels = int(ds.Rows) * int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * number_of_frames(ds)
+        samples = int(ds.get("SamplesPerPixel", 1))
+        pixels = int(ds.Rows) * int(ds.Columns) * number_of_frames(ds)
     except (AttributeError, TypeError, ValueError):
         return 0
-    return (pixels * bits + 7) // 8
+    if text(ds.get("PhotometricInterpretation")) == "YBR_FULL_422":  # chroma subsampled: 2 values per pixel
+        samples = 2
+    return (pixels * samples * bits + 7) // 8
 
 
 def _starts_like_dataset(head: bytes) -> bool:

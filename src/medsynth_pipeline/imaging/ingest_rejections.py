@@ -29,6 +29,7 @@ class Reason(StrEnum):
     INCONSISTENT_GEOMETRY = "inconsistent_geometry"
     MISSING_SLICES = "missing_slices"
     DUPLICATE_SLICES = "duplicate_slices"
+    DUPLICATE_INSTANCE = "duplicate_instance"
     UNREADABLE_VOLUME = "unreadable_volume"
     NOT_3D = "not_3d"
     BAD_FINDING = "bad_finding"
@@ -50,6 +51,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.INCONSISTENT_GEOMETRY: "slices disagree on orientation, size, pixel spacing or slice spacing",
     Reason.MISSING_SLICES: "a gap in the slice positions: at least one slice of the series is absent",
     Reason.DUPLICATE_SLICES: "several slices at one position that no tag separates into stacks",
+    Reason.DUPLICATE_INSTANCE: "a second copy of an image already indexed (same SOPInstanceUID); the first is used",
     Reason.UNREADABLE_VOLUME: "a volume file (.mhd/.mha/.nii) SimpleITK cannot read",
     Reason.NOT_3D: "an image that is not a single 2-D or 3-D scalar volume",
     Reason.BAD_FINDING: "a findings-table row with an unusable patient id, fid or position",

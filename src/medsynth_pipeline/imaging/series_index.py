@@ -86,6 +86,8 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
     scanned = time.perf_counter()
     identifiers = set().union(*(h.identifiers for h in headers)) if headers else set()
     rows: list[dict[str, Any]] = []
+    headers, duplicates = _drop_duplicate_instances(headers)
+    rejections += duplicates
     for series_uid, members in _group_by_series(headers).items():
         for unit in _units(members):
             new_rows, new_rejections = _index_unit(series_uid, unit, options)
@@ -148,6 +150,21 @@ def _safe_read_header(path: Path) -> DicomHeader | Rejection:
         return Rejection(str(path), Reason.UNREADABLE_FILE, f"{type(exc).__name__}: {exc.strerror or exc}")
     except Exception as exc:  # a file no rule foresaw must not stop the scan
         return Rejection(str(path), Reason.CORRUPT_HEADER, f"{type(exc).__name__}: {exc}")
+
+
+def _drop_duplicate_instances(headers: list[DicomHeader]) -> tuple[list[DicomHeader], list[Rejection]]:
+    """One file per SOPInstanceUID: archives copied twice or media with their own copies repeat images."""
+    kept: dict[str, DicomHeader] = {}
+    unique, duplicates = [], []
+    for header in headers:
+        first = kept.get(header.sop_instance_uid) if header.sop_instance_uid else None
+        if first is None:
+            kept[header.sop_instance_uid] = header
+            unique.append(header)
+        else:
+            detail = f"same SOPInstanceUID as {first.path}, which is used"
+            duplicates.append(Rejection(header.path, Reason.DUPLICATE_INSTANCE, detail))
+    return unique, duplicates
 
 
 def _group_by_series(headers: Iterable[DicomHeader]) -> dict[str, list[DicomHeader]]:

@@ -48,7 +48,8 @@ def test_header_keeps_identifiers_apart_from_the_fields(factory, tmp_path: Path)
     ("keep", "syntax", "detail"),
     [
         (0.6, uid.ExplicitVRLittleEndian, "pixel data needs"),
-        (0.1, uid.ExplicitVRLittleEndian, "ends before its pixel data"),
+        (0.1, uid.ExplicitVRLittleEndian, "ends inside the header"),
+        (0.2, uid.ExplicitVRLittleEndian, "ends inside element"),
         (0.9, uid.JPEG2000Lossless, "compressed pixel data"),
         (0.7, uid.RLELossless, "compressed pixel data"),
     ],
@@ -69,6 +70,29 @@ def test_non_dicom_files_named_dcm(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     rejection = read_header(path)
     assert isinstance(rejection, Rejection) and rejection.reason == Reason.NOT_DICOM
+
+
+def test_a_cut_at_every_length_is_truncated_or_no_pixel_data(factory, tmp_path: Path) -> None:
+    """Wherever a copy stops, the file is rejected, mostly as truncated, never indexed and never raising."""
+    paths, _ = factory.write_series(tmp_path, n_slices=1)
+    data = paths[0].read_bytes()
+    reasons = []
+    for cut in range(140, len(data) - 1, 37):
+        paths[0].write_bytes(data[:cut])
+        result = read_header(paths[0])
+        assert isinstance(result, Rejection), cut
+        reasons.append(result.reason)
+    assert set(reasons) <= {Reason.TRUNCATED, Reason.NO_PIXEL_DATA, Reason.CORRUPT_HEADER}
+    assert reasons.count(Reason.TRUNCATED) >= 0.9 * len(reasons)
+
+
+def test_image_header_without_pixel_data(factory, tmp_path: Path) -> None:
+    paths, _ = factory.write_series(tmp_path, n_slices=1)
+    ds = pydicom.dcmread(paths[0])
+    del ds.PixelData
+    ds.save_as(paths[0], enforce_file_format=True)
+    rejection = read_header(paths[0])
+    assert rejection.reason == Reason.NO_PIXEL_DATA and "complete image header" in rejection.detail
 
 
 def test_structured_report_has_no_pixel_data(factory, tmp_path: Path) -> None:

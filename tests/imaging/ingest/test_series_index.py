@@ -33,7 +33,9 @@ def base_params() -> dict:
 def build_zoo(f, root: Path) -> dict[str, object]:
     """Write the zoo; returns the paths tests look at."""
     p0 = {"patient_id": "ProstateX-0000", "study_uid": "1.2.826.0.1.3680043.8.498.1"}
-    f.write_series(root / "p0/t2", description="t2_tse_tra", n_slices=5, **p0)
+    t2, _ = f.write_series(root / "p0/t2", description="t2_tse_tra", n_slices=5, **p0)
+    (root / "zz_copy").mkdir()
+    (root / "zz_copy" / "IMG0001").write_bytes(t2[0].read_bytes())  # an export holding an image twice
     f.write_series(
         root / "p0/adc",
         description="ep2d_diff_tra_DYNDIST_ADC",
@@ -143,6 +145,7 @@ def test_rejections_carry_the_right_reasons(zoo) -> None:
             root / "ProstateXKtrans-train-fixed/ProstateX-0001/ProstateX-0001-Ktrans.mhd"
         ): Reason.UNREADABLE_VOLUME,
         str(root / "dce/case_dce.nii.gz"): Reason.NOT_3D,
+        str(root / "zz_copy/IMG0001"): Reason.DUPLICATE_INSTANCE,
     }
     assert {p: by_path[p].reason for p in expected if p in by_path} == expected
     assert len(result.rejections) == len(expected)

@@ -16,7 +16,9 @@ from medsynth_pipeline.pipelines.ingest.pipeline import create_pipeline
 
 PROJECT = Path(__file__).resolve().parents[3]
 OUTPUTS = ("series_index", "lesions", "rejected_files", "ingest_summary", "ingest_summary_markdown")
-FINDINGS = "ProxID,fid,pos,zone,ClinSig\nProstateX-0000,1,1.5 -2.0 -3.25,PZ,TRUE\nProstateX-0000,2,oops,TZ,FALSE\n"
+FINDINGS = (
+    "ProxID,fid,pos,zone,ClinSig\nProstateX-0000,1,1.5 -2.0 -3.25,PZ,TRUE\nProstateX-0000,2,oops,TZ,FALSE\n"
+)
 GRADES = "ProxID,fid,pos,zone,ggg\nProstateX-0000,1,1.5 -2.0 -3.25,PZ,3\n"
 
 
@@ -43,16 +45,23 @@ def write_tree(factory, root: Path) -> None:
 
 
 def base_params() -> dict:
-    return {**yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"], "progress": False}
+    return {
+        **yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"],
+        "progress": False,
+    }
 
 
 def test_pipeline_on_a_tiny_tree(factory, tmp_path: Path) -> None:
     write_tree(factory, tmp_path)
     params = {**base_params(), "raw_dir": str(tmp_path)}
-    catalog = DataCatalog({"params:ingest": MemoryDataset(params), **{name: KeptMemoryDataset() for name in OUTPUTS}})
+    catalog = DataCatalog(
+        {"params:ingest": MemoryDataset(params), **{name: KeptMemoryDataset() for name in OUTPUTS}}
+    )
     SequentialRunner().run(create_pipeline(), catalog)
     index = catalog.load("series_index")
-    assert sorted(index["kind"]) == ["ADC", "KTRANS", "T2W"] and set(index["patient_id"]) == {"ProstateX-0000"}
+    assert sorted(index["kind"]) == ["ADC", "KTRANS", "T2W"] and set(index["patient_id"]) == {
+        "ProstateX-0000"
+    }
     lesions = catalog.load("lesions")
     assert lesions[["fid", "pos_x", "pos_y", "pos_z", "ggg"]].values.tolist() == [[1, 1.5, -2.0, -3.25, 3]]
     rejected = catalog.load("rejected_files")
@@ -100,7 +109,9 @@ def test_kedro_run_writes_the_catalog_and_mlflow_without_identifiers(
 
     monkeypatch.setattr(pipeline_registry, "register_pipelines", lambda: {"ingest": create_pipeline()})
     bootstrap_project(project)
-    with KedroSession.create(project_path=project, env="test", runtime_params={"ingest": {"raw_dir": str(raw)}}) as session:
+    with KedroSession.create(
+        project_path=project, env="test", runtime_params={"ingest": {"raw_dir": str(raw)}}
+    ) as session:
         session.run(pipeline_names=["ingest"])
 
     index = pd.read_parquet(project / "data/02_intermediate/series_index.parquet")

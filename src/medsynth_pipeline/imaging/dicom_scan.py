@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pydicom
 import pydicom.config
@@ -31,6 +31,7 @@ from medsynth_pipeline.imaging.dicom_multiframe import (
     is_enhanced,
     number_of_frames,
 )
+from medsynth_pipeline.imaging.dicom_pixel_check import pixel_data_problem
 from medsynth_pipeline.imaging.dicom_stack import SliceGeometry
 from medsynth_pipeline.imaging.dicom_values import as_list, float_or_none, floats, int_or_none, key_text, text
 from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
@@ -57,10 +58,7 @@ GDCM_TRANSFER_SYNTAXES: frozenset[str] = frozenset(
     }
 )
 _DEFLATED = "1.2.840.10008.1.2.1.99"
-_NATIVE = {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.2", _DEFLATED}
-_PIXEL_TAGS = {0x7FE00010, 0x7FE00009, 0x7FE00008}
 _MEDIA_DIRECTORY = "1.2.840.10008.1.3.10"
-_UNDEFINED = 0xFFFFFFFF
 
 
 #: The only elements parsed: the allow-list below, the identifiers (for the leak check) and the Siemens
@@ -203,7 +201,7 @@ def _read_header(path: Path) -> DicomHeader | Rejection:
                 where, Reason.DICOMDIR, "media index (DICOMDIR); the files it lists are scanned directly"
             )
         transfer_syntax = str(meta.get("TransferSyntaxUID") or "1.2.840.10008.1.2")
-        problem = None if transfer_syntax == _DEFLATED else _pixel_data_problem(fp, ds, size, transfer_syntax)
+        problem = None if transfer_syntax == _DEFLATED else pixel_data_problem(fp, ds, size, transfer_syntax)
     if problem is not None:
         return Rejection(where, *problem)
     if transfer_syntax not in SUPPORTED_TRANSFER_SYNTAXES:
@@ -276,103 +274,6 @@ def single_slice_geometry(ds: pydicom.Dataset, where: str, b_value: float | None
         stack_keys=tuple((k, key_text(v)) for k, v in keys.items() if v is not None and v != ""),
         instance_number=int_or_none(ds.get("InstanceNumber")),
     )
-
-
-def _pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) -> tuple[Reason, str] | None:
-    """Locate the pixel data element where header parsing stopped and check it fits in the file."""
-    position = fp.tell()
-    little = ds.original_encoding[1] is not False
-    endian = "<" if little else ">"
-    header = fp.read(8)
-    if len(header) < 8:
-        return _no_pixel_element(ds, position, size)
-    group, element = struct.unpack(endian + "HH", header[:4])
-    if (group << 16 | element) not in _PIXEL_TAGS:
-        return Reason.CORRUPT_HEADER, f"unparseable data at byte {position} (tag {group:04X},{element:04X})"
-    # the VR bytes tell explicit from implicit, as pydicom itself does: files lie about their syntax
-    if header[4:6] in (b"OB", b"OW", b"OF", b"OD", b"UN"):
-        extra = fp.read(4)
-        if len(extra) < 4:
-            return Reason.TRUNCATED, "the file ends inside the pixel data element header"
-        (length,) = struct.unpack(endian + "I", extra)
-        value_start = position + 12
-    else:
-        (length,) = struct.unpack(endian + "I", header[4:8])
-        value_start = position + 8
-    if length == _UNDEFINED:
-        return _encapsulated_problem(fp, value_start, size, endian)
-    if value_start + length > size:
-        return Reason.TRUNCATED, f"pixel data needs {length} bytes, the file holds {size - value_start}"
-    if ts in _NATIVE:
-        needed = _native_size(ds)
-        if needed and length < needed:
-            return Reason.DECODE_FAILED, f"pixel data holds {length} bytes, the image needs {needed}"
-    return None
-
-
-def _no_pixel_element(ds: pydicom.Dataset, position: int, size: int) -> tuple[Reason, str]:
-    """Parsing reached the end of the file without a pixel data element: cut short, or none to begin with."""
-    # skipped elements are seeked over, so a value running past the end leaves the position beyond it
-    short = _short_element(ds)
-    if short or position > size:
-        return (
-            Reason.TRUNCATED,
-            short or f"the file ends {position - size} bytes before its last element does",
-        )
-    meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
-    sop = UID(text(ds.get("SOPClassUID")) or text(meta.get("MediaStorageSOPClassUID")))
-    if "Rows" in ds or "Image Storage" in sop.name:
-        absent = [k for k in ("SeriesInstanceUID", "Rows", "Columns") if k not in ds]
-        if absent:  # the header of an image stops before elements every image has
-            return (
-                Reason.TRUNCATED,
-                f"the file ends inside the header of an image ({', '.join(absent)} never reached)",
-            )
-        return (
-            Reason.NO_PIXEL_DATA,
-            f"a complete image header ({sop.name or 'Rows/Columns'}) but no pixel data",
-        )
-    return Reason.NO_PIXEL_DATA, f"no pixel data ({sop.name or sop or 'no SOP class'})"
-
-
-def _encapsulated_problem(fp: BinaryIO, start: int, size: int, endian: str) -> tuple[Reason, str] | None:
-    """Walk the fragment items by seeking; the sequence delimiter must be reached inside the file."""
-    offset = start
-    while True:
-        fp.seek(offset)
-        item = fp.read(8)
-        if len(item) < 8:
-            return Reason.TRUNCATED, "the file ends inside the compressed pixel data (no sequence delimiter)"
-        group, element, length = struct.unpack(endian + "HHI", item)
-        tag = group << 16 | element
-        if tag == 0xFFFEE0DD:
-            return None
-        if tag != 0xFFFEE000 or length == _UNDEFINED:
-            return Reason.CORRUPT_HEADER, f"bad fragment item at byte {offset} of the compressed pixel data"
-        offset += 8 + length
-        if offset > size:
-            return Reason.TRUNCATED, "the file ends inside a compressed pixel data fragment"
-
-
-def _short_element(ds: pydicom.Dataset) -> str | None:
-    for elem in ds.elements():
-        value = getattr(elem, "value", None)
-        length = getattr(elem, "length", None)
-        if isinstance(value, bytes) and length not in (None, _UNDEFINED) and len(value) < length:
-            return f"the file ends inside element {elem.tag} ({len(value)} of {length} bytes)"
-    return None
-
-
-def _native_size(ds: pydicom.Dataset) -> int:
-    try:
-        bits = int(ds.BitsAllocated)
-        samples = int(ds.get("SamplesPerPixel", 1))
-        pixels = int(ds.Rows) * int(ds.Columns) * number_of_frames(ds)
-    except (AttributeError, TypeError, ValueError):
-        return 0
-    if text(ds.get("PhotometricInterpretation")) == "YBR_FULL_422":  # chroma subsampled: 2 values per pixel
-        samples = 2
-    return (pixels * samples * bits + 7) // 8
 
 
 def _starts_like_dataset(head: bytes) -> bool:

@@ -86,7 +86,8 @@ def select_training_set(
     Args:
         patches: ``{"images": [N, C, H, W] in [0, 1], "channels": [...], "spacing_mm": ...}``.
         metadata: row i describes image i.
-        select: ``split`` (or null: all), ``rows`` ({column: value}), ``channels`` (names or null: all),
+        select: ``split`` (or null: all), ``rows`` ({column: value}; a null value switches that filter
+            off), ``channels`` (names or null: all),
             ``label_column`` (null: unconditional), ``min_per_class`` (classes with fewer rows are dropped).
         source: named in error messages.
     """
@@ -102,6 +103,8 @@ def select_training_set(
     if select.get("split"):
         keep &= meta["split"] == select["split"]
     for column, value in (select.get("rows") or {}).items():
+        if value is None:  # null switches off a filter inherited from conf/base
+            continue
         if column not in meta:
             raise ValueError(f"{source}: filter column '{column}' is not in the metadata ({list(meta.columns)})")
         keep &= meta[column].astype(object) == value

@@ -1,0 +1,658 @@
+"""Airflow DAG of the Kedro pipeline `prostate_gan` (Kedro env `demo`). GENERATED: do not edit.
+
+Regenerate with `make airflow-dag` (kedro airflow create --group-by memory -j airflow/dag_template.j2):
+nodes joined by in-memory datasets run in one task, so no MemoryDataset crosses a task boundary.
+Every task is one `kedro run` of its nodes; all tasks of one DAG run log into one MLflow run tagged with
+the Airflow run id and the git commit (medsynth_pipeline.hooks.MlflowProvenanceHook).
+The project is found at $MEDSYNTH_PROJECT_PATH, else two folders above this file (airflow/dags/).
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow.sdk import dag, task
+
+env = "demo"
+pipeline_name = "prostate_gan"
+package_name = "medsynth_pipeline"
+project_path = Path(os.environ.get("MEDSYNTH_PROJECT_PATH") or Path(__file__).resolve().parents[2])
+conf_source = "" or str(project_path / "conf")
+
+
+def _run_kedro_nodes(node_names: list[str]) -> None:
+    """Runs `node_names` of the pipeline in a fresh Kedro session (imports here keep DAG parsing fast)."""
+    os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+    # Relative paths of the project's config (sqlite:///mlflow.db, kedro-viz stats) are meant from its root.
+    os.chdir(project_path)
+    import mlflow
+    from kedro.framework.project import configure_project
+    from kedro.framework.session import KedroSession
+
+    configure_project(package_name)
+    try:
+        with KedroSession.create(project_path=project_path, env=env, conf_source=conf_source) as session:
+            session.run(pipeline_names=[pipeline_name], node_names=node_names)
+    finally:
+        # `airflow dags test` runs every task in one process: leave no MLflow run open for the next task.
+        while mlflow.active_run() is not None:
+            mlflow.end_run()
+
+
+@dag(
+    dag_id="medsynth_pipeline_prostate_gan_demo",
+    description="Kedro pipeline prostate_gan (env demo)",
+    doc_md=__doc__,
+    start_date=datetime(2026,1,1),
+    max_active_runs=1,
+    schedule="@weekly",
+    catchup=False,
+    tags=["kedro", "medsynth", "prostate_gan"],
+    default_args=dict(
+        owner="medsynth",
+        depends_on_past=False,
+        email_on_failure=False,
+        email_on_retry=False,
+        retries=2,
+        retry_delay=timedelta(minutes=10),
+        retry_exponential_backoff=True,
+        execution_timeout=timedelta(hours=48),
+    ),
+)
+def medsynth_pipeline_prostate_gan_demo():
+
+    @task(task_id="index-series-read-lesions-collect-rejections-summarise-ingest")
+    def index_series_read_lesions_collect_rejections_summarise_ingest():
+        _run_kedro_nodes(["index_series", "read_lesions", "collect_rejections", "summarise_ingest"])
+
+    @task(task_id="register-and-crop")
+    def register_and_crop():
+        _run_kedro_nodes(["register_and_crop"])
+
+    @task(task_id="make-patient-splits")
+    def make_patient_splits():
+        _run_kedro_nodes(["make_patient_splits"])
+
+    @task(task_id="plot-registration-check")
+    def plot_registration_check():
+        _run_kedro_nodes(["plot_registration_check"])
+
+    @task(task_id="patches-kitchen-seah-16mm-extract-patches")
+    def patches_kitchen_seah_16mm_extract_patches():
+        _run_kedro_nodes(["patches.kitchen_seah_16mm.extract_patches"])
+
+    @task(task_id="patches-mpmri-64-extract-patches")
+    def patches_mpmri_64_extract_patches():
+        _run_kedro_nodes(["patches.mpmri_64.extract_patches"])
+
+    @task(task_id="patches-prostategan-32-extract-patches")
+    def patches_prostategan_32_extract_patches():
+        _run_kedro_nodes(["patches.prostategan_32.extract_patches"])
+
+    @task(task_id="augmentation-dcgan64-make-classical-set")
+    def augmentation_dcgan64_make_classical_set():
+        _run_kedro_nodes(["augmentation.dcgan64.make_classical_set"])
+
+    @task(task_id="augmentation-kitchen-seah-make-classical-set")
+    def augmentation_kitchen_seah_make_classical_set():
+        _run_kedro_nodes(["augmentation.kitchen_seah.make_classical_set"])
+
+    @task(task_id="augmentation-prostategan-make-classical-set")
+    def augmentation_prostategan_make_classical_set():
+        _run_kedro_nodes(["augmentation.prostategan.make_classical_set"])
+
+    @task(task_id="gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic")
+    def gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
+
+    @task(task_id="gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic")
+    def gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
+
+    @task(task_id="gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic")
+    def gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.prostategan.select_training_images", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
+
+    @task(task_id="patches-kitchen-seah-16mm-plot-patch-grid")
+    def patches_kitchen_seah_16mm_plot_patch_grid():
+        _run_kedro_nodes(["patches.kitchen_seah_16mm.plot_patch_grid"])
+
+    @task(task_id="patches-kitchen-seah-16mm-summarise-patches")
+    def patches_kitchen_seah_16mm_summarise_patches():
+        _run_kedro_nodes(["patches.kitchen_seah_16mm.summarise_patches"])
+
+    @task(task_id="patches-mpmri-64-plot-patch-grid")
+    def patches_mpmri_64_plot_patch_grid():
+        _run_kedro_nodes(["patches.mpmri_64.plot_patch_grid"])
+
+    @task(task_id="patches-mpmri-64-summarise-patches")
+    def patches_mpmri_64_summarise_patches():
+        _run_kedro_nodes(["patches.mpmri_64.summarise_patches"])
+
+    @task(task_id="patches-prostategan-32-plot-patch-grid")
+    def patches_prostategan_32_plot_patch_grid():
+        _run_kedro_nodes(["patches.prostategan_32.plot_patch_grid"])
+
+    @task(task_id="patches-prostategan-32-summarise-patches")
+    def patches_prostategan_32_summarise_patches():
+        _run_kedro_nodes(["patches.prostategan_32.summarise_patches"])
+
+    @task(task_id="augmentation-dcgan64-make-synthetic-sets")
+    def augmentation_dcgan64_make_synthetic_sets():
+        _run_kedro_nodes(["augmentation.dcgan64.make_synthetic_sets"])
+
+    @task(task_id="augmentation-kitchen-seah-make-synthetic-sets")
+    def augmentation_kitchen_seah_make_synthetic_sets():
+        _run_kedro_nodes(["augmentation.kitchen_seah.make_synthetic_sets"])
+
+    @task(task_id="augmentation-prostategan-make-synthetic-sets")
+    def augmentation_prostategan_make_synthetic_sets():
+        _run_kedro_nodes(["augmentation.prostategan.make_synthetic_sets"])
+
+    @task(task_id="gan-training-dcgan64-plot-latent-interpolation")
+    def gan_training_dcgan64_plot_latent_interpolation():
+        _run_kedro_nodes(["gan_training.dcgan64.plot_latent_interpolation"])
+
+    @task(task_id="gan-training-dcgan64-plot-loss-curves")
+    def gan_training_dcgan64_plot_loss_curves():
+        _run_kedro_nodes(["gan_training.dcgan64.plot_loss_curves"])
+
+    @task(task_id="gan-training-kitchen-seah-plot-latent-interpolation")
+    def gan_training_kitchen_seah_plot_latent_interpolation():
+        _run_kedro_nodes(["gan_training.kitchen_seah.plot_latent_interpolation"])
+
+    @task(task_id="gan-training-kitchen-seah-plot-loss-curves")
+    def gan_training_kitchen_seah_plot_loss_curves():
+        _run_kedro_nodes(["gan_training.kitchen_seah.plot_loss_curves"])
+
+    @task(task_id="gan-training-prostategan-plot-latent-interpolation")
+    def gan_training_prostategan_plot_latent_interpolation():
+        _run_kedro_nodes(["gan_training.prostategan.plot_latent_interpolation"])
+
+    @task(task_id="gan-training-prostategan-plot-loss-curves")
+    def gan_training_prostategan_plot_loss_curves():
+        _run_kedro_nodes(["gan_training.prostategan.plot_loss_curves"])
+
+    @task(task_id="augmentation-dcgan64-plot-synthetic-samples")
+    def augmentation_dcgan64_plot_synthetic_samples():
+        _run_kedro_nodes(["augmentation.dcgan64.plot_synthetic_samples"])
+
+    @task(task_id="augmentation-kitchen-seah-plot-synthetic-samples")
+    def augmentation_kitchen_seah_plot_synthetic_samples():
+        _run_kedro_nodes(["augmentation.kitchen_seah.plot_synthetic_samples"])
+
+    @task(task_id="augmentation-prostategan-plot-synthetic-samples")
+    def augmentation_prostategan_plot_synthetic_samples():
+        _run_kedro_nodes(["augmentation.prostategan.plot_synthetic_samples"])
+
+    @task(task_id="evaluation-dcgan64-augmentation-study")
+    def evaluation_dcgan64_augmentation_study():
+        _run_kedro_nodes(["evaluation.dcgan64.augmentation_study"])
+
+    @task(task_id="evaluation-dcgan64-check-memorisation")
+    def evaluation_dcgan64_check_memorisation():
+        _run_kedro_nodes(["evaluation.dcgan64.check_memorisation"])
+
+    @task(task_id="evaluation-dcgan64-slice-level-accuracy")
+    def evaluation_dcgan64_slice_level_accuracy():
+        _run_kedro_nodes(["evaluation.dcgan64.slice_level_accuracy"])
+
+    @task(task_id="evaluation-dcgan64-train-domain-classifier")
+    def evaluation_dcgan64_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.dcgan64.train_domain_classifier"])
+
+    @task(task_id="evaluation-dcgan64-tsne-points")
+    def evaluation_dcgan64_tsne_points():
+        _run_kedro_nodes(["evaluation.dcgan64.tsne_points"])
+
+    @task(task_id="evaluation-dcgan64-tstr-study")
+    def evaluation_dcgan64_tstr_study():
+        _run_kedro_nodes(["evaluation.dcgan64.tstr_study"])
+
+    @task(task_id="evaluation-kitchen-seah-augmentation-study")
+    def evaluation_kitchen_seah_augmentation_study():
+        _run_kedro_nodes(["evaluation.kitchen_seah.augmentation_study"])
+
+    @task(task_id="evaluation-kitchen-seah-check-memorisation")
+    def evaluation_kitchen_seah_check_memorisation():
+        _run_kedro_nodes(["evaluation.kitchen_seah.check_memorisation"])
+
+    @task(task_id="evaluation-kitchen-seah-slice-level-accuracy")
+    def evaluation_kitchen_seah_slice_level_accuracy():
+        _run_kedro_nodes(["evaluation.kitchen_seah.slice_level_accuracy"])
+
+    @task(task_id="evaluation-kitchen-seah-train-domain-classifier")
+    def evaluation_kitchen_seah_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.kitchen_seah.train_domain_classifier"])
+
+    @task(task_id="evaluation-kitchen-seah-tsne-points")
+    def evaluation_kitchen_seah_tsne_points():
+        _run_kedro_nodes(["evaluation.kitchen_seah.tsne_points"])
+
+    @task(task_id="evaluation-kitchen-seah-tstr-study")
+    def evaluation_kitchen_seah_tstr_study():
+        _run_kedro_nodes(["evaluation.kitchen_seah.tstr_study"])
+
+    @task(task_id="evaluation-prostategan-augmentation-study")
+    def evaluation_prostategan_augmentation_study():
+        _run_kedro_nodes(["evaluation.prostategan.augmentation_study"])
+
+    @task(task_id="evaluation-prostategan-check-memorisation")
+    def evaluation_prostategan_check_memorisation():
+        _run_kedro_nodes(["evaluation.prostategan.check_memorisation"])
+
+    @task(task_id="evaluation-prostategan-slice-level-accuracy")
+    def evaluation_prostategan_slice_level_accuracy():
+        _run_kedro_nodes(["evaluation.prostategan.slice_level_accuracy"])
+
+    @task(task_id="evaluation-prostategan-train-domain-classifier")
+    def evaluation_prostategan_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.prostategan.train_domain_classifier"])
+
+    @task(task_id="evaluation-prostategan-tsne-points")
+    def evaluation_prostategan_tsne_points():
+        _run_kedro_nodes(["evaluation.prostategan.tsne_points"])
+
+    @task(task_id="evaluation-prostategan-tstr-study")
+    def evaluation_prostategan_tstr_study():
+        _run_kedro_nodes(["evaluation.prostategan.tstr_study"])
+
+    @task(task_id="evaluation-dcgan64-score-model-sets")
+    def evaluation_dcgan64_score_model_sets():
+        _run_kedro_nodes(["evaluation.dcgan64.score_model_sets"])
+
+    @task(task_id="evaluation-gather-augmentation-predictions")
+    def evaluation_gather_augmentation_predictions():
+        _run_kedro_nodes(["evaluation.gather_augmentation_predictions"])
+
+    @task(task_id="evaluation-gather-augmentation-runs")
+    def evaluation_gather_augmentation_runs():
+        _run_kedro_nodes(["evaluation.gather_augmentation_runs"])
+
+    @task(task_id="evaluation-gather-memorisation-summary")
+    def evaluation_gather_memorisation_summary():
+        _run_kedro_nodes(["evaluation.gather_memorisation_summary"])
+
+    @task(task_id="evaluation-gather-sca-runs")
+    def evaluation_gather_sca_runs():
+        _run_kedro_nodes(["evaluation.gather_sca_runs"])
+
+    @task(task_id="evaluation-gather-tstr-predictions")
+    def evaluation_gather_tstr_predictions():
+        _run_kedro_nodes(["evaluation.gather_tstr_predictions"])
+
+    @task(task_id="evaluation-gather-tstr-runs")
+    def evaluation_gather_tstr_runs():
+        _run_kedro_nodes(["evaluation.gather_tstr_runs"])
+
+    @task(task_id="evaluation-kitchen-seah-score-model-sets")
+    def evaluation_kitchen_seah_score_model_sets():
+        _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
+
+    @task(task_id="evaluation-prostategan-score-model-sets")
+    def evaluation_prostategan_score_model_sets():
+        _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
+
+    @task(task_id="reporting-dcgan64-plot-learning-curves-augmentation")
+    def reporting_dcgan64_plot_learning_curves_augmentation():
+        _run_kedro_nodes(["reporting.dcgan64.plot_learning_curves_augmentation"])
+
+    @task(task_id="reporting-dcgan64-plot-memorisation-distances")
+    def reporting_dcgan64_plot_memorisation_distances():
+        _run_kedro_nodes(["reporting.dcgan64.plot_memorisation_distances"])
+
+    @task(task_id="reporting-dcgan64-plot-memorisation-pairs")
+    def reporting_dcgan64_plot_memorisation_pairs():
+        _run_kedro_nodes(["reporting.dcgan64.plot_memorisation_pairs"])
+
+    @task(task_id="reporting-dcgan64-plot-roc-augmentation")
+    def reporting_dcgan64_plot_roc_augmentation():
+        _run_kedro_nodes(["reporting.dcgan64.plot_roc_augmentation"])
+
+    @task(task_id="reporting-dcgan64-plot-roc-tstr")
+    def reporting_dcgan64_plot_roc_tstr():
+        _run_kedro_nodes(["reporting.dcgan64.plot_roc_tstr"])
+
+    @task(task_id="reporting-dcgan64-plot-tsne")
+    def reporting_dcgan64_plot_tsne():
+        _run_kedro_nodes(["reporting.dcgan64.plot_tsne"])
+
+    @task(task_id="reporting-kitchen-seah-plot-learning-curves-augmentation")
+    def reporting_kitchen_seah_plot_learning_curves_augmentation():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_learning_curves_augmentation"])
+
+    @task(task_id="reporting-kitchen-seah-plot-memorisation-distances")
+    def reporting_kitchen_seah_plot_memorisation_distances():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_memorisation_distances"])
+
+    @task(task_id="reporting-kitchen-seah-plot-memorisation-pairs")
+    def reporting_kitchen_seah_plot_memorisation_pairs():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_memorisation_pairs"])
+
+    @task(task_id="reporting-kitchen-seah-plot-roc-augmentation")
+    def reporting_kitchen_seah_plot_roc_augmentation():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_roc_augmentation"])
+
+    @task(task_id="reporting-kitchen-seah-plot-roc-tstr")
+    def reporting_kitchen_seah_plot_roc_tstr():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_roc_tstr"])
+
+    @task(task_id="reporting-kitchen-seah-plot-tsne")
+    def reporting_kitchen_seah_plot_tsne():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_tsne"])
+
+    @task(task_id="reporting-prostategan-plot-learning-curves-augmentation")
+    def reporting_prostategan_plot_learning_curves_augmentation():
+        _run_kedro_nodes(["reporting.prostategan.plot_learning_curves_augmentation"])
+
+    @task(task_id="reporting-prostategan-plot-memorisation-distances")
+    def reporting_prostategan_plot_memorisation_distances():
+        _run_kedro_nodes(["reporting.prostategan.plot_memorisation_distances"])
+
+    @task(task_id="reporting-prostategan-plot-memorisation-pairs")
+    def reporting_prostategan_plot_memorisation_pairs():
+        _run_kedro_nodes(["reporting.prostategan.plot_memorisation_pairs"])
+
+    @task(task_id="reporting-prostategan-plot-roc-augmentation")
+    def reporting_prostategan_plot_roc_augmentation():
+        _run_kedro_nodes(["reporting.prostategan.plot_roc_augmentation"])
+
+    @task(task_id="reporting-prostategan-plot-roc-tstr")
+    def reporting_prostategan_plot_roc_tstr():
+        _run_kedro_nodes(["reporting.prostategan.plot_roc_tstr"])
+
+    @task(task_id="reporting-prostategan-plot-tsne")
+    def reporting_prostategan_plot_tsne():
+        _run_kedro_nodes(["reporting.prostategan.plot_tsne"])
+
+    @task(task_id="evaluation-gather-set-scores")
+    def evaluation_gather_set_scores():
+        _run_kedro_nodes(["evaluation.gather_set_scores"])
+
+    @task(task_id="evaluation-summarise-augmentation-study")
+    def evaluation_summarise_augmentation_study():
+        _run_kedro_nodes(["evaluation.summarise_augmentation_study"])
+
+    @task(task_id="evaluation-summarise-tstr")
+    def evaluation_summarise_tstr():
+        _run_kedro_nodes(["evaluation.summarise_tstr"])
+
+    @task(task_id="reporting-memorisation-tables")
+    def reporting_memorisation_tables():
+        _run_kedro_nodes(["reporting_memorisation_tables"])
+
+    @task(task_id="evaluation-compare-models")
+    def evaluation_compare_models():
+        _run_kedro_nodes(["evaluation.compare_models"])
+
+    @task(task_id="reporting-dcgan64-plot-intervals-augmentation")
+    def reporting_dcgan64_plot_intervals_augmentation():
+        _run_kedro_nodes(["reporting.dcgan64.plot_intervals_augmentation"])
+
+    @task(task_id="reporting-kitchen-seah-plot-intervals-augmentation")
+    def reporting_kitchen_seah_plot_intervals_augmentation():
+        _run_kedro_nodes(["reporting.kitchen_seah.plot_intervals_augmentation"])
+
+    @task(task_id="reporting-prostategan-plot-intervals-augmentation")
+    def reporting_prostategan_plot_intervals_augmentation():
+        _run_kedro_nodes(["reporting.prostategan.plot_intervals_augmentation"])
+
+    @task(task_id="reporting-augmentation-study-tables")
+    def reporting_augmentation_study_tables():
+        _run_kedro_nodes(["reporting_augmentation_study_tables"])
+
+    @task(task_id="reporting-tstr-tables")
+    def reporting_tstr_tables():
+        _run_kedro_nodes(["reporting_tstr_tables"])
+
+    @task(task_id="reporting-gan-comparison-tables")
+    def reporting_gan_comparison_tables():
+        _run_kedro_nodes(["reporting_gan_comparison_tables"])
+
+    @task(task_id="write-report")
+    def write_report():
+        _run_kedro_nodes(["write_report"])
+
+    tasks = {
+        "index-series-read-lesions-collect-rejections-summarise-ingest": index_series_read_lesions_collect_rejections_summarise_ingest(),
+        "register-and-crop": register_and_crop(),
+        "make-patient-splits": make_patient_splits(),
+        "plot-registration-check": plot_registration_check(),
+        "patches-kitchen-seah-16mm-extract-patches": patches_kitchen_seah_16mm_extract_patches(),
+        "patches-mpmri-64-extract-patches": patches_mpmri_64_extract_patches(),
+        "patches-prostategan-32-extract-patches": patches_prostategan_32_extract_patches(),
+        "augmentation-dcgan64-make-classical-set": augmentation_dcgan64_make_classical_set(),
+        "augmentation-kitchen-seah-make-classical-set": augmentation_kitchen_seah_make_classical_set(),
+        "augmentation-prostategan-make-classical-set": augmentation_prostategan_make_classical_set(),
+        "gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
+        "gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
+        "gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(),
+        "patches-kitchen-seah-16mm-plot-patch-grid": patches_kitchen_seah_16mm_plot_patch_grid(),
+        "patches-kitchen-seah-16mm-summarise-patches": patches_kitchen_seah_16mm_summarise_patches(),
+        "patches-mpmri-64-plot-patch-grid": patches_mpmri_64_plot_patch_grid(),
+        "patches-mpmri-64-summarise-patches": patches_mpmri_64_summarise_patches(),
+        "patches-prostategan-32-plot-patch-grid": patches_prostategan_32_plot_patch_grid(),
+        "patches-prostategan-32-summarise-patches": patches_prostategan_32_summarise_patches(),
+        "augmentation-dcgan64-make-synthetic-sets": augmentation_dcgan64_make_synthetic_sets(),
+        "augmentation-kitchen-seah-make-synthetic-sets": augmentation_kitchen_seah_make_synthetic_sets(),
+        "augmentation-prostategan-make-synthetic-sets": augmentation_prostategan_make_synthetic_sets(),
+        "gan-training-dcgan64-plot-latent-interpolation": gan_training_dcgan64_plot_latent_interpolation(),
+        "gan-training-dcgan64-plot-loss-curves": gan_training_dcgan64_plot_loss_curves(),
+        "gan-training-kitchen-seah-plot-latent-interpolation": gan_training_kitchen_seah_plot_latent_interpolation(),
+        "gan-training-kitchen-seah-plot-loss-curves": gan_training_kitchen_seah_plot_loss_curves(),
+        "gan-training-prostategan-plot-latent-interpolation": gan_training_prostategan_plot_latent_interpolation(),
+        "gan-training-prostategan-plot-loss-curves": gan_training_prostategan_plot_loss_curves(),
+        "augmentation-dcgan64-plot-synthetic-samples": augmentation_dcgan64_plot_synthetic_samples(),
+        "augmentation-kitchen-seah-plot-synthetic-samples": augmentation_kitchen_seah_plot_synthetic_samples(),
+        "augmentation-prostategan-plot-synthetic-samples": augmentation_prostategan_plot_synthetic_samples(),
+        "evaluation-dcgan64-augmentation-study": evaluation_dcgan64_augmentation_study(),
+        "evaluation-dcgan64-check-memorisation": evaluation_dcgan64_check_memorisation(),
+        "evaluation-dcgan64-slice-level-accuracy": evaluation_dcgan64_slice_level_accuracy(),
+        "evaluation-dcgan64-train-domain-classifier": evaluation_dcgan64_train_domain_classifier(),
+        "evaluation-dcgan64-tsne-points": evaluation_dcgan64_tsne_points(),
+        "evaluation-dcgan64-tstr-study": evaluation_dcgan64_tstr_study(),
+        "evaluation-kitchen-seah-augmentation-study": evaluation_kitchen_seah_augmentation_study(),
+        "evaluation-kitchen-seah-check-memorisation": evaluation_kitchen_seah_check_memorisation(),
+        "evaluation-kitchen-seah-slice-level-accuracy": evaluation_kitchen_seah_slice_level_accuracy(),
+        "evaluation-kitchen-seah-train-domain-classifier": evaluation_kitchen_seah_train_domain_classifier(),
+        "evaluation-kitchen-seah-tsne-points": evaluation_kitchen_seah_tsne_points(),
+        "evaluation-kitchen-seah-tstr-study": evaluation_kitchen_seah_tstr_study(),
+        "evaluation-prostategan-augmentation-study": evaluation_prostategan_augmentation_study(),
+        "evaluation-prostategan-check-memorisation": evaluation_prostategan_check_memorisation(),
+        "evaluation-prostategan-slice-level-accuracy": evaluation_prostategan_slice_level_accuracy(),
+        "evaluation-prostategan-train-domain-classifier": evaluation_prostategan_train_domain_classifier(),
+        "evaluation-prostategan-tsne-points": evaluation_prostategan_tsne_points(),
+        "evaluation-prostategan-tstr-study": evaluation_prostategan_tstr_study(),
+        "evaluation-dcgan64-score-model-sets": evaluation_dcgan64_score_model_sets(),
+        "evaluation-gather-augmentation-predictions": evaluation_gather_augmentation_predictions(),
+        "evaluation-gather-augmentation-runs": evaluation_gather_augmentation_runs(),
+        "evaluation-gather-memorisation-summary": evaluation_gather_memorisation_summary(),
+        "evaluation-gather-sca-runs": evaluation_gather_sca_runs(),
+        "evaluation-gather-tstr-predictions": evaluation_gather_tstr_predictions(),
+        "evaluation-gather-tstr-runs": evaluation_gather_tstr_runs(),
+        "evaluation-kitchen-seah-score-model-sets": evaluation_kitchen_seah_score_model_sets(),
+        "evaluation-prostategan-score-model-sets": evaluation_prostategan_score_model_sets(),
+        "reporting-dcgan64-plot-learning-curves-augmentation": reporting_dcgan64_plot_learning_curves_augmentation(),
+        "reporting-dcgan64-plot-memorisation-distances": reporting_dcgan64_plot_memorisation_distances(),
+        "reporting-dcgan64-plot-memorisation-pairs": reporting_dcgan64_plot_memorisation_pairs(),
+        "reporting-dcgan64-plot-roc-augmentation": reporting_dcgan64_plot_roc_augmentation(),
+        "reporting-dcgan64-plot-roc-tstr": reporting_dcgan64_plot_roc_tstr(),
+        "reporting-dcgan64-plot-tsne": reporting_dcgan64_plot_tsne(),
+        "reporting-kitchen-seah-plot-learning-curves-augmentation": reporting_kitchen_seah_plot_learning_curves_augmentation(),
+        "reporting-kitchen-seah-plot-memorisation-distances": reporting_kitchen_seah_plot_memorisation_distances(),
+        "reporting-kitchen-seah-plot-memorisation-pairs": reporting_kitchen_seah_plot_memorisation_pairs(),
+        "reporting-kitchen-seah-plot-roc-augmentation": reporting_kitchen_seah_plot_roc_augmentation(),
+        "reporting-kitchen-seah-plot-roc-tstr": reporting_kitchen_seah_plot_roc_tstr(),
+        "reporting-kitchen-seah-plot-tsne": reporting_kitchen_seah_plot_tsne(),
+        "reporting-prostategan-plot-learning-curves-augmentation": reporting_prostategan_plot_learning_curves_augmentation(),
+        "reporting-prostategan-plot-memorisation-distances": reporting_prostategan_plot_memorisation_distances(),
+        "reporting-prostategan-plot-memorisation-pairs": reporting_prostategan_plot_memorisation_pairs(),
+        "reporting-prostategan-plot-roc-augmentation": reporting_prostategan_plot_roc_augmentation(),
+        "reporting-prostategan-plot-roc-tstr": reporting_prostategan_plot_roc_tstr(),
+        "reporting-prostategan-plot-tsne": reporting_prostategan_plot_tsne(),
+        "evaluation-gather-set-scores": evaluation_gather_set_scores(),
+        "evaluation-summarise-augmentation-study": evaluation_summarise_augmentation_study(),
+        "evaluation-summarise-tstr": evaluation_summarise_tstr(),
+        "reporting-memorisation-tables": reporting_memorisation_tables(),
+        "evaluation-compare-models": evaluation_compare_models(),
+        "reporting-dcgan64-plot-intervals-augmentation": reporting_dcgan64_plot_intervals_augmentation(),
+        "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
+        "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
+        "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
+        "reporting-tstr-tables": reporting_tstr_tables(),
+        "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
+        "write-report": write_report(),
+    }
+    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["register-and-crop"]
+    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["make-patient-splits"]
+    tasks["register-and-crop"] >> tasks["make-patient-splits"]
+    tasks["register-and-crop"] >> tasks["plot-registration-check"]
+    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["register-and-crop"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["make-patient-splits"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["register-and-crop"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["make-patient-splits"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["register-and-crop"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["make-patient-splits"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-dcgan64-make-classical-set"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["augmentation-kitchen-seah-make-classical-set"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-prostategan-make-classical-set"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-plot-patch-grid"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-summarise-patches"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-plot-patch-grid"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-summarise-patches"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-plot-patch-grid"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-summarise-patches"]
+    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
+    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["augmentation-kitchen-seah-make-synthetic-sets"]
+    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["augmentation-prostategan-make-synthetic-sets"]
+    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-latent-interpolation"]
+    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-loss-curves"]
+    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-latent-interpolation"]
+    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-loss-curves"]
+    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-latent-interpolation"]
+    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-loss-curves"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["augmentation-dcgan64-plot-synthetic-samples"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["augmentation-kitchen-seah-plot-synthetic-samples"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["augmentation-prostategan-plot-synthetic-samples"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-augmentation-study"]
+    tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-augmentation-study"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-augmentation-study"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-check-memorisation"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-check-memorisation"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
+    tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tsne-points"]
+    tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-tsne-points"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tsne-points"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tstr-study"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tstr-study"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
+    tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-check-memorisation"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-check-memorisation"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
+    tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tsne-points"]
+    tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-tsne-points"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tsne-points"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tstr-study"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tstr-study"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-augmentation-study"]
+    tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-augmentation-study"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-augmentation-study"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-check-memorisation"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-check-memorisation"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
+    tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-train-domain-classifier"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-train-domain-classifier"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tsne-points"]
+    tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-tsne-points"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tsne-points"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tstr-study"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tstr-study"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
+    tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
+    tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
+    tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
+    tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
+    tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
+    tasks["evaluation-dcgan64-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-prostategan-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-dcgan64-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-kitchen-seah-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-prostategan-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
+    tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
+    tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
+    tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
+    tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
+    tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["evaluation-dcgan64-augmentation-study"] >> tasks["reporting-dcgan64-plot-learning-curves-augmentation"]
+    tasks["evaluation-dcgan64-check-memorisation"] >> tasks["reporting-dcgan64-plot-memorisation-distances"]
+    tasks["evaluation-dcgan64-check-memorisation"] >> tasks["reporting-dcgan64-plot-memorisation-pairs"]
+    tasks["evaluation-dcgan64-augmentation-study"] >> tasks["reporting-dcgan64-plot-roc-augmentation"]
+    tasks["evaluation-dcgan64-tstr-study"] >> tasks["reporting-dcgan64-plot-roc-tstr"]
+    tasks["evaluation-dcgan64-tsne-points"] >> tasks["reporting-dcgan64-plot-tsne"]
+    tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-learning-curves-augmentation"]
+    tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["reporting-kitchen-seah-plot-memorisation-distances"]
+    tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["reporting-kitchen-seah-plot-memorisation-pairs"]
+    tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-roc-augmentation"]
+    tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["reporting-kitchen-seah-plot-roc-tstr"]
+    tasks["evaluation-kitchen-seah-tsne-points"] >> tasks["reporting-kitchen-seah-plot-tsne"]
+    tasks["evaluation-prostategan-augmentation-study"] >> tasks["reporting-prostategan-plot-learning-curves-augmentation"]
+    tasks["evaluation-prostategan-check-memorisation"] >> tasks["reporting-prostategan-plot-memorisation-distances"]
+    tasks["evaluation-prostategan-check-memorisation"] >> tasks["reporting-prostategan-plot-memorisation-pairs"]
+    tasks["evaluation-prostategan-augmentation-study"] >> tasks["reporting-prostategan-plot-roc-augmentation"]
+    tasks["evaluation-prostategan-tstr-study"] >> tasks["reporting-prostategan-plot-roc-tstr"]
+    tasks["evaluation-prostategan-tsne-points"] >> tasks["reporting-prostategan-plot-tsne"]
+    tasks["evaluation-dcgan64-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-kitchen-seah-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-prostategan-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-gather-augmentation-predictions"] >> tasks["evaluation-summarise-augmentation-study"]
+    tasks["evaluation-gather-tstr-predictions"] >> tasks["evaluation-summarise-tstr"]
+    tasks["evaluation-gather-memorisation-summary"] >> tasks["reporting-memorisation-tables"]
+    tasks["evaluation-gather-sca-runs"] >> tasks["evaluation-compare-models"]
+    tasks["evaluation-gather-set-scores"] >> tasks["evaluation-compare-models"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
+    tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
+    tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
+    tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
+    tasks["make-patient-splits"] >> tasks["write-report"]
+    tasks["evaluation-gather-tstr-runs"] >> tasks["write-report"]
+    tasks["reporting-memorisation-tables"] >> tasks["write-report"]
+    tasks["evaluation-compare-models"] >> tasks["write-report"]
+    tasks["reporting-augmentation-study-tables"] >> tasks["write-report"]
+    tasks["reporting-tstr-tables"] >> tasks["write-report"]
+    tasks["reporting-gan-comparison-tables"] >> tasks["write-report"]
+
+
+medsynth_pipeline_prostate_gan_demo()

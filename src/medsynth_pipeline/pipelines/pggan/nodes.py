@@ -122,9 +122,11 @@ def class_names(training_set: TrainingSet, model: dict[str, Any]) -> list[str]:
 
 
 def _fit_one(
-    images: torch.Tensor, labels: torch.Tensor | None, num_classes: int, model: dict[str, Any], key: str
+    images: torch.Tensor, labels: torch.Tensor | None, num_classes: int, model: dict[str, Any], key: str,
+    seed_offset: int = 0,
 ) -> tuple[Any, Any, PhaseTimer]:
-    """One Trainer run (one class, or the conditional model); returns the result, the schedule, the timer."""
+    """One Trainer run (one class, or the conditional model); returns the result, the schedule, the timer.
+    ``seed_offset`` keeps per-class networks independent (else both would start from the same weights)."""
     spec = model["system"]
     channels, size = int(images.shape[1]), int(images.shape[-1])
 
@@ -134,6 +136,7 @@ def _fit_one(
 
     schedule = factory().schedule
     trainer = dict(model["trainer"])
+    trainer["seed"] = int(trainer.get("seed", 0)) + seed_offset
     root = trainer.pop("checkpoint_dir", None)
     ckpt = str(Path(root) / key) if root else None
     timer = PhaseTimer(schedule)
@@ -167,7 +170,7 @@ def train_pggan(
     if mode == "per_class":
         for index, key in enumerate(names):
             chosen = training_set.labels == index
-            runs.append((key, *_fit_one(training_set.images[chosen], None, 0, model, key)))
+            runs.append((key, *_fit_one(training_set.images[chosen], None, 0, model, key, seed_offset=index)))
         artifact = PerClassGenerator([r.system.export_generator() for _, r, _, _ in runs]).export()
     elif mode == "conditional":
         runs.append(("conditional", *_fit_one(training_set.images, training_set.labels, len(names), model,
@@ -213,6 +216,7 @@ def plot_phase_grids(snapshots: dict[str, Any], training_set: TrainingSet, model
                     rows.append(class_names(training_set, model)[int(c)])
         figure = synthetic_samples_figure(torch.cat(images), rows, per_row=int(images[0].shape[0]))
         figure.suptitle(f"PGGAN after the {resolution}×{resolution} phase", fontsize=10)
+        figure.subplots_adjust(top=0.85)
         figures[f"{resolution}x{resolution}.png"] = figure
     return figures
 

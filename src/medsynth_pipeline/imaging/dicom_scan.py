@@ -129,7 +129,10 @@ def volume_format(path: Path) -> str | None:
 def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
     """Every regular file under ``root`` (hidden files and folders skipped), in a stable order."""
     if not root.is_dir():
-        raise FileNotFoundError(f"ingest.raw_dir '{root}' is not a directory")
+        raise FileNotFoundError(
+            f"ingest.raw_dir '{root}' is not a directory: generate the embedded cohort "
+            "(`make cohort` or `kedro run --pipeline=cohort`) or point ingest.raw_dir at your DICOM tree"
+        )
     inventory = Inventory()
     patterns = [g.lower() for g in ignore_globs]
     for folder, dirs, files in os.walk(root):

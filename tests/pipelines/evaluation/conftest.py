@@ -15,7 +15,11 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.pipeline import Pipeline
+from kedro.runner import SequentialRunner
 
+from medsynth_pipeline.pipelines.evaluation.pipeline import across_models, model_pipeline
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 SPLITS = {"train": 6, "val": 3, "test": 3}
@@ -73,9 +77,65 @@ def make_classical(patches: dict[str, Any], metadata: pd.DataFrame, copies: int 
     return {"images": torch.cat(flipped), "channels": ["T2W", "ADC"], "spacing_mm": 1.0}, meta
 
 
-@pytest.fixture(scope="session")
-def test_parameters(project_root: Path) -> dict[str, Any]:
+def load_test_parameters(project_root: Path) -> dict[str, Any]:
     """conf/base parameters merged with conf/test, as ``kedro run --env=test`` sees them."""
     loader = OmegaConfigLoader(str(project_root / "conf"), env="test",
                                **{k: v for k, v in CONFIG_LOADER_ARGS.items() if k != "default_run_env"})
     return loader["parameters"]
+
+
+@pytest.fixture(scope="session")
+def test_parameters(project_root: Path) -> dict[str, Any]:
+    return load_test_parameters(project_root)
+
+
+def _flat_params(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    out[prefix] = value
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat_params(f"{prefix}.{key}", inner, out)
+
+
+def toy_catalog(parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:
+    """In-memory catalog holding the toy inputs and the parameters, as a Kedro session would."""
+    patches, metadata = make_patches()
+    synthetic, synthetic_meta = make_synthetic(patches)
+    classical, classical_meta = make_classical(patches, metadata)
+    params: dict[str, Any] = {}
+    for key in ("evaluation", "reporting", "augmentation"):
+        if key in parameters:
+            _flat_params(f"params:{key}", parameters[key], params)
+    # No Inception weights on this machine or in CI: point at a file that is not there.
+    params["params:evaluation.inception"] = {**parameters["evaluation"]["inception"],
+                                             "weights_path": str(weights_dir / "absent.pth")}
+    params["params:gan_training.toy"] = MODEL
+    splits = metadata.drop_duplicates("patient_id")[["patient_id", "split"]].assign(has_clin_sig=True)
+    catalog = DataCatalog()
+    for name, value in {**params, "patches.toy_preset.patches": patches, "patches.toy_preset.patch_metadata": metadata,
+                        "patient_splits": splits,
+                        "augmentation.toy.synthetic_images": synthetic,
+                        "augmentation.toy.synthetic_metadata": synthetic_meta,
+                        "augmentation.toy.classical_images": classical,
+                        "augmentation.toy.classical_metadata": classical_meta}.items():
+        catalog[name] = value
+    return catalog
+
+
+class KeptMemoryDataset(MemoryDataset):
+    """A memory dataset the runner cannot release, so tests can read intermediate outputs afterwards."""
+
+    def _release(self) -> None:
+        pass
+
+
+def run_in_memory(pipeline: Pipeline, catalog: DataCatalog) -> DataCatalog:
+    for name in pipeline.all_outputs():
+        catalog[name] = KeptMemoryDataset()
+    SequentialRunner().run(pipeline, catalog)
+    return catalog
+
+
+def run_toy_evaluation(parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:
+    """The evaluation pipeline of one toy model plus the cross-model nodes, run in memory."""
+    return run_in_memory(model_pipeline("toy", "toy_preset") + across_models(["toy"]),
+                         toy_catalog(parameters, weights_dir))

@@ -7,43 +7,15 @@ from typing import Any
 import pandas as pd
 import pytest
 from kedro.io import DataCatalog
-from kedro.pipeline import Pipeline
-from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.pipelines.evaluation.nodes import augmentation_study
-from medsynth_pipeline.pipelines.evaluation.pipeline import across_models, model_pipeline
 
-from .conftest import MODEL, make_classical, make_patches, make_synthetic
-
-
-def _flat_params(prefix: str, value: Any, out: dict[str, Any]) -> None:
-    out[prefix] = value
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flat_params(f"{prefix}.{key}", inner, out)
+from .conftest import MODEL, make_classical, make_patches, make_synthetic, run_toy_evaluation
 
 
 @pytest.fixture(scope="module")
 def outputs(test_parameters: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> DataCatalog:
-    patches, metadata = make_patches()
-    synthetic, synthetic_meta = make_synthetic(patches)
-    classical, classical_meta = make_classical(patches, metadata)
-    params: dict[str, Any] = {}
-    _flat_params("params:evaluation", test_parameters["evaluation"], params)
-    # No Inception weights on this machine or in CI: point at a file that is not there.
-    params["params:evaluation.inception"] = {**test_parameters["evaluation"]["inception"],
-                                             "weights_path": str(tmp_path_factory.mktemp("w") / "absent.pth")}
-    params["params:gan_training.toy"] = MODEL
-    catalog = DataCatalog()
-    for name, value in {**params, "patches.toy_preset.patches": patches, "patches.toy_preset.patch_metadata": metadata,
-                        "augmentation.toy.synthetic_images": synthetic,
-                        "augmentation.toy.synthetic_metadata": synthetic_meta,
-                        "augmentation.toy.classical_images": classical,
-                        "augmentation.toy.classical_metadata": classical_meta}.items():
-        catalog[name] = value
-    pipeline: Pipeline = model_pipeline("toy", "toy_preset") + across_models(["toy"])
-    SequentialRunner().run(pipeline, catalog)
-    return catalog
+    return run_toy_evaluation(test_parameters, tmp_path_factory.mktemp("weights"))
 
 
 def test_comparison_table_names_metrics_by_their_features(outputs: DataCatalog) -> None:

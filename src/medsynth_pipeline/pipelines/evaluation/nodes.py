@@ -207,8 +207,12 @@ def check_memorisation(
     patches: dict[str, Any], patch_metadata: pd.DataFrame, synthetic_images: dict[str, Any],
     synthetic_metadata: pd.DataFrame, model: dict[str, Any], params: dict[str, Any], scoring: dict[str, Any],
     task: dict[str, Any],
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Nearest real training image of every image of one synthetic set: pairs, reference distances, summary."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Nearest real training image of every image of one synthetic set.
+
+    Returns the pairs (closest first), the real-vs-real reference distances, a summary row, and the
+    images of the ``n_pairs`` closest pairs (for the figure).
+    """
     channels = _channels(synthetic_images, model)
     real = real_images(patches, patch_metadata, ["train"], channels, task["label_column"],
                        model["select"].get("rows") or {}, f"evaluation.{model['name']}/memorisation")
@@ -218,7 +222,13 @@ def check_memorisation(
                                float(scoring["memorisation_quantile"]))
     summary = pd.DataFrame([{"model": model["name"], "set": set_index, **check.summary()}])
     reference = pd.DataFrame({"model": model["name"], "distance": check.reference_distances})
-    return check.pairs.assign(model=model["name"], set=set_index), reference, summary
+    closest = check.pairs.head(int(params["n_pairs"]))
+    examples = {
+        "synthetic": sets[set_index].images[closest["synthetic_index"].to_numpy()].clone(),
+        "real": real.images[closest["nearest_real_index"].to_numpy()].clone(),
+        "threshold": check.threshold, "channels": channels,
+    }
+    return check.pairs.assign(model=model["name"], set=set_index), reference, summary, examples
 
 
 def tsne_points(

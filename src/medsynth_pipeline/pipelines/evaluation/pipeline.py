@@ -59,7 +59,8 @@ def model_template() -> Pipeline:
              ["tstr_runs", "tstr_predictions", "tstr_histories"], name="tstr_study"),
         Node(check_memorisation, [*REAL, *SYNTHETIC, "params:model", "params:memorisation", "params:scoring",
                                   "params:task"],
-             ["memorisation_pairs", "memorisation_reference", "memorisation_summary"], name="check_memorisation"),
+             ["memorisation_pairs", "memorisation_reference", "memorisation_summary", "memorisation_examples"],
+             name="check_memorisation"),
         Node(tsne_points, [*REAL, *SYNTHETIC, *CLASSICAL, "params:model", "params:tsne", "params:task"],
              "tsne_points", name="tsne_points"),
     ])

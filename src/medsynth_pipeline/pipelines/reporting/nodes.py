@@ -1,0 +1,212 @@
+"""Kedro glue of the reporting stage: CSV/Markdown tables, per-model figures and REPORT.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from medsynth_pipeline.reporting.report_md import ReportSection, render_report
+from medsynth_pipeline.reporting.study_figures import (
+    distance_histogram_figure,
+    learning_curves_figure,
+    memorisation_pairs_figure,
+    metric_intervals_figure,
+    roc_curves_figure,
+    tsne_figure,
+)
+from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
+
+# Per-model figures: dataset name in reporting.<model> -> caption. The report links them in this order.
+FIGURES = {
+    "roc_augmentation": "Augmentation study: ROC curves on the real test split",
+    "intervals_augmentation": "Augmentation study: metrics with 95 % bootstrap CIs",
+    "learning_curves_augmentation": "Augmentation study: classifier loss curves",
+    "roc_tstr": "TSTR vs TRTR: ROC curves",
+    "tsne": "t-SNE of real, classically augmented and synthetic images (004 Fig. 6)",
+    "memorisation_pairs": "Closest synthetic / real training pairs",
+    "memorisation_distances": "Nearest-real-neighbour distances",
+}
+TABLES = {
+    "gan_comparison": "Synthetic image quality (002 Table II protocol)",
+    "gan_comparison_ttests": "Welch t-tests between models",
+    "augmentation_study": "Augmentation study (004 Table 1)",
+    "tstr": "Train on synthetic, test on real (TSTR) vs train on real (TRTR)",
+    "memorisation": "Memorisation check",
+}
+
+
+def _message_figure(text: str) -> Figure:
+    """A figure that states why there is nothing to plot (never an empty or invented plot)."""
+    fig, ax = plt.subplots(figsize=(6, 1.6))
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=10)
+    return fig
+
+
+def _ordered_metrics(summary: pd.DataFrame, first: list[str]) -> list[str]:
+    present = list(dict.fromkeys(summary["metric"]))
+    return [m for m in first if m in present] + [m for m in present if m not in first]
+
+
+def gan_comparison_tables(
+    summary: pd.DataFrame, ttests: pd.DataFrame, params: dict[str, Any]
+) -> tuple[pd.DataFrame, str, pd.DataFrame, str]:
+    """002 Table II layout (models and real-data rows × metrics, mean ± std over synthetic sets)."""
+    long = summary.rename(columns={"row": "row"})
+    table = comparison_table(long, metric_order=_ordered_metrics(summary, params["comparison_metrics_first"]),
+                             digits=int(params["digits"]), percent=params["percent_metrics"])
+    data = summary.drop_duplicates("row").set_index("row")["data"]
+    table.insert(1, "data", table["row"].map(data))
+    notes = ["Mean ± std over the synthetic sets of each model; real-data rows: the held-out real images.",
+             *not_computed_notes(summary)]
+    tests_md = markdown_with_notes(TABLES["gan_comparison_ttests"], ttests.round(4) if len(ttests) else
+                                   pd.DataFrame({"note": ["no two models were scored on the same data"]}))
+    return summary, markdown_with_notes(TABLES["gan_comparison"], table, notes), ttests, tests_md
+
+
+def study_tables(summary: pd.DataFrame, params: dict[str, Any], study: str) -> tuple[pd.DataFrame, str]:
+    """004 Table 1 layout: one row per model and condition, metrics as mean ± std [95 % CI] in %."""
+    if summary.empty:
+        return summary, markdown_with_notes(TABLES[study], pd.DataFrame({"note": ["no condition was run"]}))
+    long = summary.assign(row=summary["model"] + ": " + summary["condition"], n=summary["n_seeds"])
+    table = comparison_table(long, metric_order=params["study_metrics"], digits=1,
+                             percent=params["percent_metrics"], with_ci=True)
+    notes = ["Mean ± std over seeds, [95 % bootstrap CI] with test patients resampled; in %."]
+    return summary, markdown_with_notes(TABLES[study], table, notes)
+
+
+def tstr_tables(summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
+    """The TSTR/TRTR table, plus a note for every model whose TSTR was not computed."""
+    out, text = study_tables(summary, params, "tstr")
+    if "status" in runs:
+        missing = runs[runs["status"] == "not computed"]
+        text += "".join(f"- TSTR {r.model}: not computed ({r.reason})\n" for r in missing.itertuples())
+    return out, text
+
+
+def memorisation_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    counts = {c: summary[c].astype(int) for c in ("n_synthetic", "n_near_copies")}
+    view = summary.assign(**counts, **{"near-copy %": 100 * summary["near_copy_fraction"]}).round(4)
+    notes = ["Near copy: RMS distance to the nearest real training image at or below the given quantile of "
+             "real-vs-real distances between patients; a generator that copies nothing flags about that share."]
+    return summary, markdown_with_notes(TABLES["memorisation"], view, notes)
+
+
+def plot_roc(predictions: pd.DataFrame, title: str) -> Figure:
+    return roc_curves_figure(predictions, title) if len(predictions) else _message_figure(f"{title}: not computed")
+
+
+def plot_tstr_roc(predictions: pd.DataFrame, runs: pd.DataFrame) -> Figure:
+    if len(predictions):
+        return roc_curves_figure(predictions, "TSTR vs TRTR on the real test split")
+    reason = runs["reason"].iloc[0] if "reason" in runs and len(runs) else "no run"
+    return _message_figure(f"TSTR not computed: {reason}")
+
+
+def plot_learning_curves(histories: pd.DataFrame) -> Figure:
+    return learning_curves_figure(histories) if len(histories) else _message_figure("no classifier was trained")
+
+
+def plot_intervals(summary: pd.DataFrame, model: dict[str, Any], params: dict[str, Any]) -> Figure:
+    mine = summary[summary["model"] == model["name"]] if len(summary) else summary
+    if mine.empty:
+        return _message_figure(f"augmentation study of {model['name']}: not run")
+    return metric_intervals_figure(mine, params["study_metrics"], f"{model['name']}: test metrics (95 % CI)")
+
+
+def plot_tsne(points: pd.DataFrame, task: dict[str, Any]) -> Figure:
+    embedding = {p: g[["x", "y"]].to_numpy() for p, g in points.groupby("panel", sort=False)}
+    labels = {p: g["label"].to_numpy() for p, g in points.groupby("panel", sort=False)}
+    return tsne_figure(embedding, labels, task["class_names"], ["real", "classical", "GAN"],
+                       f"t-SNE ({points['model'].iloc[0]})")
+
+
+def plot_memorisation_pairs(examples: dict[str, Any], pairs: pd.DataFrame) -> Figure:
+    shown = pairs.head(len(examples["synthetic"])).reset_index(drop=True)
+    shown = shown.assign(synthetic_index=np.arange(len(shown)), nearest_real_index=np.arange(len(shown)))
+    return memorisation_pairs_figure(examples["synthetic"].numpy(), examples["real"].numpy(), shown,
+                                     float(examples["threshold"]), n_pairs=len(shown))
+
+
+def plot_memorisation_distances(pairs: pd.DataFrame, reference: pd.DataFrame, examples: dict[str, Any]) -> Figure:
+    return distance_histogram_figure(pairs["distance"].to_numpy(), reference["distance"].to_numpy(),
+                                     float(examples["threshold"]))
+
+
+def _dataset_lines(patient_splits: pd.DataFrame, comparison: pd.DataFrame) -> dict[str, object]:
+    counts = patient_splits.groupby("split")["patient_id"].nunique()
+    lines: dict[str, object] = {
+        "patients": f"{patient_splits['patient_id'].nunique()} ("
+                    + ", ".join(f"{s}: {counts.get(s, 0)}" for s in ("train", "val", "test")) + "), patient-level splits",
+    }
+    if "has_clin_sig" in patient_splits:
+        lines["patients with a ClinSig finding"] = int(patient_splits["has_clin_sig"].astype(bool).sum())
+    sets = comparison.groupby("row")["n"].max()
+    for row in comparison.drop_duplicates("row").itertuples():
+        if not str(row.row).startswith("real data"):
+            lines[f"model {row.row}"] = (f"{int(sets[row.row])} synthetic sets scored against the real training "
+                                         f"images it learnt from ({row.data})")
+    return lines
+
+
+def _settings_lines(evaluation: dict[str, Any], synthetic: dict[str, Any]) -> dict[str, object]:
+    def clf(block: dict[str, Any]) -> str:
+        c = block["classifier"]
+        return (f"{c['architecture']}, Adam {c['learning_rate']}, batch {c['batch_size']}, ≤{c['max_epochs']} epochs, "
+                f"early stopping {c['patience']}, ImageNet weights: {c.get('imagenet_weights') or 'none'}")
+
+    study = evaluation["augmentation_study"]
+    return {
+        "synthetic sets (augmentation.synthetic)": f"{synthetic['sets']} per model, {synthetic['per_class']} "
+                                                   "images per class each",
+        "task": f"{evaluation['task']['label_column']} ({' vs '.join(evaluation['task']['class_names'])})",
+        "domain-metric classifier": clf(evaluation["domain"]),
+        "SCA classifier": clf(evaluation["sca"]),
+        "augmentation study": f"{clf(study)}; {study['amounts_per_class']} extra images per class; seeds {study['seeds']}",
+        "TSTR/TRTR": f"{clf(evaluation['tstr'])}; seeds {evaluation['tstr']['seeds']}",
+        "bootstrap": f"{evaluation['bootstrap']['n_boot']} replicates, {evaluation['bootstrap']['confidence']:.0%} CI, "
+                     f"patient-aware: {evaluation['bootstrap']['patient_aware']}",
+        "Inception weights": evaluation["inception"].get("weights_path") or "torch hub cache (if present)",
+    }
+
+
+def write_report(
+    comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, tstr_md: str, memorisation_md: str,
+    tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
+    params: dict[str, Any], models: list[str],
+) -> str:
+    """REPORT.md: dataset, settings, every table (embedded and linked), per-model figures, what was not computed."""
+    layout = params["layout"]
+
+    def links(name: str) -> list[tuple[str, str]]:
+        return [("CSV", layout["table_csv"].format(name=name)), ("Markdown", layout["table_markdown"].format(name=name))]
+
+    def figures(names: list[str]) -> list[tuple[str, str]]:
+        return [(f"{model}: {FIGURES[f]}", layout["figure"].format(model=model, figure=f)) for f in names for model in models]
+
+    gan = [(f"{model}: {figure.replace('_', ' ')} (GAN stage)", layout["gan_figure"].format(model=model, figure=figure))
+           for model in models for figure in params["gan_figures"]]
+    gan += [(f"{model}: synthetic samples", layout["synthetic_samples"].format(model=model)) for model in models]
+    sections = [
+        ReportSection(TABLES["gan_comparison"], "Rows: each model (mean ± std over its synthetic sets) and the real-data "
+                      "floor (held-out real images scored like a synthetic set). Metrics are named after the features "
+                      "they use: FID/IS/KID only with torch-fidelity's Inception weights; FD/KID/IS-<classifier>-real "
+                      "on a classifier trained on the real training split.",
+                      comparison_md.split("\n", 1)[1], links("gan_comparison") + links("gan_comparison_ttests")),
+        ReportSection(TABLES["augmentation_study"], "", augmentation_md.split("\n", 1)[1], links("augmentation_study"),
+                      figures(["roc_augmentation", "intervals_augmentation", "learning_curves_augmentation"])),
+        ReportSection(TABLES["tstr"], "", tstr_md.split("\n", 1)[1], links("tstr"), figures(["roc_tstr"])),
+        ReportSection(TABLES["memorisation"], "", memorisation_md.split("\n", 1)[1], links("memorisation"),
+                      figures(["memorisation_pairs", "memorisation_distances"])),
+        ReportSection("t-SNE (004 Fig. 6)", "", figures=figures(["tsne"])),
+        ReportSection("Real vs synthetic images and GAN loss curves", "", links=gan),
+    ]
+    missing = [f"{note}" for note in not_computed_notes(comparison_summary)]
+    if "status" in tstr_runs:
+        missing += [f"TSTR {r.model}: {r.reason}" for r in tstr_runs[tstr_runs["status"] == "not computed"].itertuples()]
+    return render_report(params["title"], _dataset_lines(patient_splits, comparison_summary),
+                         _settings_lines(evaluation, synthetic), sections, missing)

@@ -1,0 +1,73 @@
+"""The reporting pipeline on the toy evaluation: tables, figures, REPORT.md, and links that match the catalog."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from kedro.io import DataCatalog
+from matplotlib.figure import Figure
+
+from medsynth_pipeline.pipelines import evaluation, reporting
+from medsynth_pipeline.pipelines.reporting.nodes import FIGURES
+
+from ..evaluation.conftest import run_in_memory, toy_catalog
+
+
+@pytest.fixture(scope="module")
+def reported(test_parameters: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> DataCatalog:
+    catalog = toy_catalog(test_parameters, tmp_path_factory.mktemp("weights"))
+    pipeline = (evaluation.pipeline.model_pipeline("toy", "toy_preset") + evaluation.pipeline.across_models(["toy"])
+                + reporting.pipeline.model_pipeline("toy") + reporting.pipeline.tables_and_report(["toy"]))
+    return run_in_memory(pipeline, catalog)
+
+
+def test_tables_in_the_papers_layout(reported: DataCatalog) -> None:
+    table = reported.load("reporting.gan_comparison_markdown")
+    header = table.splitlines()[2]
+    assert header.startswith("| row | data | IS-ADC | FID-ADC | SCA |")  # 002 Table II order first
+    toy_row = next(line for line in table.splitlines() if line.startswith("| toy |"))
+    assert "not computed" in toy_row and " ± " in toy_row
+    assert "FID-ADC:" in table and "absent.pth" in table  # the reason, next to the table
+    study = reported.load("reporting.augmentation_study_markdown")
+    assert "| toy: real + classical + GAN |" in study and re.search(r"\d+\.\d ± \d+\.\d \[", study)
+    assert "toy" in reported.load("reporting.memorisation_csv")["model"].tolist()
+
+
+def test_every_figure_is_drawn(reported: DataCatalog) -> None:
+    for figure in FIGURES:
+        assert isinstance(reported.load(f"reporting.toy.{figure}"), Figure), figure
+    pairs = reported.load("reporting.toy.memorisation_pairs")
+    assert pairs.axes[0].title.get_color() == "red"  # the injected copy is the closest pair, marked
+
+
+def test_report_states_dataset_settings_and_what_was_not_computed(reported: DataCatalog) -> None:
+    report = reported.load("reporting.report")
+    assert "## Dataset" in report and "12 (train: 6, val: 3, test: 3)" in report
+    assert "## Settings" in report and "seeds [0, 1]" in report
+    not_computed = report.split("## Metrics not computed", 1)[1]
+    assert "FID-ADC" in not_computed and "absent.pth" in not_computed
+    assert "](evaluation/toy_roc_augmentation.png)" in report
+    assert "](evaluation/gan_comparison.csv)" in report
+
+
+def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test_parameters: dict[str, Any]) -> None:
+    layout = test_parameters["reporting"]["layout"]
+    conf = project_root / "conf" / "base"
+
+    def written(catalog: str, pattern: str) -> str:
+        entry = yaml.safe_load((conf / catalog).read_text())[pattern]
+        path = entry.get("dataset", entry)["filepath"]
+        return path.removeprefix("data/08_reporting/")
+
+    assert written("catalog_reporting.yml", "reporting.{name}_csv") == layout["table_csv"]
+    assert written("catalog_reporting.yml", "reporting.{name}_markdown") == layout["table_markdown"]
+    assert written("catalog_reporting.yml", "reporting.{model}.{figure}") == layout["figure"]
+    assert written("catalog_reporting.yml", "reporting.report") == "REPORT.md"
+    for figure in test_parameters["reporting"]["gan_figures"]:  # explicit entries of the GAN stage
+        expected = layout["gan_figure"].replace("{figure}", figure)
+        assert written("catalog_gan_training.yml", f"gan_training.{{model}}.{figure}") == expected
+    assert written("catalog_augmentation.yml", "augmentation.{model}.synthetic_samples") == layout["synthetic_samples"]

@@ -12,9 +12,9 @@ import yaml
 from kedro.io import DataCatalog, DatasetError, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from medsynth_pipeline.models.prostategan import ProstateGANGenerator
 from medsynth_pipeline.pipelines.reader_study import create_pipeline
 from medsynth_pipeline.pipelines.reader_study.answers_dataset import ReaderStudyAnswersDataset
-from medsynth_pipeline.models.prostategan import ProstateGANGenerator
 from medsynth_pipeline.pipelines.reader_study.pipeline import GENERATOR, REAL_IMAGES, REAL_METADATA
 from medsynth_pipeline.reader_study.store import AnswerStore
 from medsynth_pipeline.reader_study.study import StudyInputError, study_fingerprint

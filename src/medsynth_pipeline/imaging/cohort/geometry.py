@@ -81,6 +81,17 @@ class Grid:
         d = self.direction_matrix
         return [float(v) for v in (*d[:, 0], *d[:, 1])]
 
+    def crop_around(self, point: np.ndarray, half_size_mm: float) -> Grid:
+        """The part of this grid (same voxel lattice) within ``half_size_mm`` of ``point`` along each index axis."""
+        centre = self.physical_to_index(point)
+        reach = np.ceil(half_size_mm / np.asarray(self.spacing))
+        lo = np.clip(np.floor(centre - reach), 0, np.asarray(self.size) - 1).astype(int)
+        hi = np.clip(np.ceil(centre + reach) + 1, lo + 1, np.asarray(self.size)).astype(int)
+        origin = self.index_to_physical(lo.astype(float))
+        return Grid(
+            tuple(int(v) for v in hi - lo), self.spacing, tuple(float(v) for v in origin), self.direction
+        )
+
     def to_image(self, array_zyx: np.ndarray) -> sitk.Image:
         """A SimpleITK image of ``array_zyx`` (numpy order z, y, x) on this grid."""
         if tuple(array_zyx.shape[::-1]) != tuple(self.size):

@@ -19,30 +19,28 @@ _EPS = 1e-9
 
 
 @dataclass(frozen=True)
-class SlicePoints:
-    """The voxel centres of a rectangle of one slice: ``origin + i·edges[:, 0] + j·edges[:, 1]``.
+class VoxelBox:
+    """The voxel centres of a box of a grid: ``origin + i·edges[:, 0] + j·edges[:, 1] + k·edges[:, 2]``.
 
     Kept affine rather than as an array of points: every quantity the phantom needs is linear in the
-    position before a nonlinearity, so it is built from two 1-D ramps by broadcasting (fast, little memory).
+    position before a nonlinearity, so it is built from three 1-D ramps by broadcasting (fast, little memory).
     """
 
-    ii: np.ndarray  # (1, ni) float32 column indices
-    jj: np.ndarray  # (nj, 1) float32 row indices
-    origin: np.ndarray  # physical point (mm) at index (0, 0)
+    ii: np.ndarray  # (1, 1, ni) float32 column indices
+    jj: np.ndarray  # (1, nj, 1) float32 row indices
+    kk: np.ndarray  # (nk, 1, 1) float32 slice indices
+    origin: np.ndarray  # physical point (mm) at index (0, 0, 0)
     edges: np.ndarray  # 3×3, columns = physical step per index axis (also the voxel's edge vectors)
 
     def linear(self, w: np.ndarray, bias: float = 0.0) -> np.ndarray:
-        """``w · p + bias`` at every voxel, shape (nj, ni)."""
+        """``w · p + bias`` at every voxel, shape (nk, nj, ni)."""
         w = np.asarray(w, dtype=float)
+        step = w @ self.edges
         return (
-            np.float32(w @ self.edges[:, 0]) * self.ii
-            + np.float32(w @ self.edges[:, 1]) * self.jj
-            + np.float32(w @ self.origin + bias)
+            np.float32(step[0]) * self.ii
+            + np.float32(step[1]) * self.jj
+            + (np.float32(step[2]) * self.kk + np.float32(w @ self.origin + bias))
         )
-
-    def points(self) -> np.ndarray:
-        """The voxel centres as an (nj, ni, 3) array."""
-        return np.stack([self.linear(np.eye(3)[d]) for d in range(3)], axis=-1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class Texture:
         phases = rng.uniform(0, 2 * np.pi, size=n_waves)
         return cls(tuple(tuple(float(v) for v in row) for row in vectors), tuple(float(p) for p in phases))
 
-    def __call__(self, sp: SlicePoints) -> np.ndarray:
+    def __call__(self, sp: VoxelBox) -> np.ndarray:
         field_ = sum(
             np.cos(sp.linear(np.asarray(w), phase))
             for w, phase in zip(self.wave_vectors, self.phases, strict=True)
@@ -101,7 +99,7 @@ class Ellipsoid:
         u = (np.asarray(points) - np.asarray(self.centre)) @ self.rotation_matrix / np.asarray(self.semi_axes)
         return np.linalg.norm(u, axis=-1)
 
-    def fraction(self, sp: SlicePoints, edge_mm: float) -> np.ndarray:
+    def fraction(self, sp: VoxelBox, edge_mm: float) -> np.ndarray:
         """Fraction of each voxel of ``sp`` inside, smoothed over ``edge_mm`` (a fuzzy margin)."""
         rot, axes, centre = self.rotation_matrix, np.asarray(self.semi_axes), np.asarray(self.centre)
         # u = unit-sphere coordinates; g = gradient direction of |u| in the local frame.
@@ -142,7 +140,7 @@ class Structure:
             highs.append(np.asarray(s.centre) + half)
         return np.min(lows, axis=0), np.max(highs, axis=0)
 
-    def fraction(self, sp: SlicePoints) -> np.ndarray:
+    def fraction(self, sp: VoxelBox) -> np.ndarray:
         frac = self.shapes[0].fraction(sp, self.edge_mm)
         for shape in self.shapes[1:]:
             frac = np.maximum(frac, shape.fraction(sp, self.edge_mm))
@@ -150,7 +148,7 @@ class Structure:
             frac = np.minimum(frac, clip.fraction(sp, 0.3))
         return frac
 
-    def properties(self, sp: SlicePoints) -> dict[str, np.ndarray | float]:
+    def properties(self, sp: VoxelBox) -> dict[str, np.ndarray | float]:
         t = self.tissue
         props: dict[str, np.ndarray | float] = {
             "pd": t.pd,
@@ -213,17 +211,20 @@ def render(
         if box is None:
             continue
         slices, rows, cols = box
-        ii = np.arange(cols.start, cols.stop, dtype=np.float32)[None, :]
-        jj = np.arange(rows.start, rows.stop, dtype=np.float32)[:, None]
-        for k in range(slices.start, slices.stop):
-            sp = SlicePoints(ii, jj, a[:, 2] * k + b, a)
-            frac = structure.fraction(sp)
-            if not frac.any():
-                continue
-            values = np.asarray(model(structure.properties(sp)), dtype=np.float32)
-            if values.ndim == 1:  # uniform tissue: one value per channel
-                values = values[:, None, None]
-            target = out[:, k, rows, cols]
-            target *= 1.0 - frac
-            target += frac * np.broadcast_to(values, target.shape)
+        sp = VoxelBox(
+            np.arange(cols.start, cols.stop, dtype=np.float32)[None, None, :],
+            np.arange(rows.start, rows.stop, dtype=np.float32)[None, :, None],
+            np.arange(slices.start, slices.stop, dtype=np.float32)[:, None, None],
+            b,
+            a,
+        )
+        frac = structure.fraction(sp)
+        if not frac.any():
+            continue
+        values = np.asarray(model(structure.properties(sp)), dtype=np.float32)
+        if values.ndim == 1:  # uniform tissue: one value per channel
+            values = values[:, None, None, None]
+        target = out[:, slices, rows, cols]
+        target *= 1.0 - frac
+        target += frac * np.broadcast_to(values, target.shape)
     return out

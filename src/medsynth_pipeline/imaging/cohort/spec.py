@@ -148,11 +148,11 @@ class LesionAppearance:
 def _default_appearance() -> dict[str, LesionAppearance]:
     return {
         "cancer": LesionAppearance(
-            adc=(1180, 1080, 990, 910, 840),
-            adc_sd=170,
+            adc=(1080, 1010, 940, 870, 800),
+            adc_sd=150,
             t2_ms=(95, 88, 82, 78, 74),
             t2_sd=12,
-            ktrans=(0.27, 0.34, 0.40, 0.45, 0.50),
+            ktrans=(0.30, 0.36, 0.42, 0.48, 0.55),
             ktrans_sd=0.10,
             radius_mm=((3, 6), (3.5, 8), (4, 10), (4.5, 11), (5, 12)),
             edge_mm=(0.5, 2.5),
@@ -160,7 +160,7 @@ def _default_appearance() -> dict[str, LesionAppearance]:
             zones={"PZ": 0.65, "TZ": 0.25, "AS": 0.10},
         ),
         "bph_nodule": LesionAppearance(
-            adc=(1150,),
+            adc=(1120,),
             adc_sd=150,
             t2_ms=(95,),
             t2_sd=25,
@@ -172,8 +172,8 @@ def _default_appearance() -> dict[str, LesionAppearance]:
             zones={"TZ": 0.85, "AS": 0.15},
         ),
         "prostatitis": LesionAppearance(
-            adc=(1200,),
-            adc_sd=180,
+            adc=(1150,),
+            adc_sd=170,
             t2_ms=(105,),
             t2_sd=20,
             ktrans=(0.32,),
@@ -184,7 +184,7 @@ def _default_appearance() -> dict[str, LesionAppearance]:
             zones={"PZ": 1.0},
         ),
         "benign": LesionAppearance(
-            adc=(1350,),
+            adc=(1300,),
             adc_sd=200,
             t2_ms=(110,),
             t2_sd=25,
@@ -260,11 +260,13 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def _merge(obj: Any, overrides: Any, where: str) -> Any:
-    if dataclasses.is_dataclass(obj) and isinstance(overrides, Mapping):
+    if dataclasses.is_dataclass(obj):
+        if not isinstance(overrides, Mapping):
+            raise ValueError(f"cohort spec: '{where}' takes a mapping of its settings, got {overrides!r}")
         names = {f.name for f in dataclasses.fields(obj)}
         unknown = sorted(set(overrides) - names)
         if unknown:
-            raise KeyError(
+            raise ValueError(
                 f"cohort spec: unknown key(s) {unknown} under '{where or 'cohort'}'; known: {sorted(names)}"
             )
         changes = {k: _merge(getattr(obj, k), v, f"{where}.{k}".lstrip(".")) for k, v in overrides.items()}
@@ -272,9 +274,8 @@ def _merge(obj: Any, overrides: Any, where: str) -> Any:
     if isinstance(obj, Mapping) and isinstance(overrides, Mapping):
         merged = dict(obj)
         for key, value in overrides.items():
-            merged[key] = (
-                _merge(obj[key], value, f"{where}.{key}") if key in obj else _as_new(obj, value, where)
-            )
+            path = f"{where}.{key}"
+            merged[key] = _merge(obj[key], value, path) if key in obj else _as_new(obj, value, path)
         return merged
     if isinstance(overrides, list | tuple):
         return tuple(tuple(v) if isinstance(v, list) else v for v in overrides)
@@ -284,15 +285,19 @@ def _merge(obj: Any, overrides: Any, where: str) -> Any:
 def _as_new(mapping: Mapping[str, Any], value: Any, where: str) -> Any:
     """A new entry of a mapping of dataclasses (e.g. a new tissue) must be given in full."""
     sample = next(iter(mapping.values()), None)
-    if dataclasses.is_dataclass(sample) and isinstance(value, Mapping):
-        return type(sample)(**{k: _merge(None, v, where) for k, v in value.items()})
-    return value
+    if not dataclasses.is_dataclass(sample):
+        return value
+    fields = [f.name for f in dataclasses.fields(sample)]
+    try:
+        return type(sample)(**{k: _merge(None, v, where) for k, v in dict(value).items()})
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"cohort spec: new entry '{where}' needs the settings {fields}: {exc}") from exc
 
 
 def resolve_spec(preset: str = "prostatex", overrides: Mapping[str, Any] | None = None) -> CohortSpec:
     """The spec of a named preset with ``overrides`` (nested mapping mirroring :class:`CohortSpec`) applied."""
     if preset not in PRESETS:
-        raise KeyError(f"cohort spec: unknown preset '{preset}'; known: {sorted(PRESETS)}")
+        raise ValueError(f"cohort spec: unknown preset '{preset}'; known: {sorted(PRESETS)}")
     spec = _merge(CohortSpec(), PRESETS[preset], "")
     return _merge(spec, dict(overrides or {}), "")
 

@@ -134,3 +134,26 @@ def test_undecodable_pixel_data(factory, tmp_path: Path) -> None:
 def test_unknown_source_format() -> None:
     with pytest.raises(ValueError, match="unknown source_format"):
         read_volume({"source_format": "video", "files": ["x"], "path": "x"})
+
+
+def test_classic_multiframe_file(factory, tmp_path: Path) -> None:
+    """NumberOfFrames > 1 without functional groups: frames one SpacingBetweenSlices apart along the normal."""
+    values = factory.volume_values(3)
+    ds = factory.mr_dataset(
+        pixels=values[0], patient_id="P", study_uid="1.2.3", series_uid="1.2.3.4", description="t2_tse_tra",
+        position=(-4.0, -4.0, -6.0), NumberOfFrames=3, SpacingBetweenSlices=2.5,
+    )  # fmt: skip
+    ds.PixelData = values.astype("<u2").tobytes()
+    path = factory.save(ds, tmp_path / "multi.dcm")
+    image = read_volume(
+        {"source_format": "dicom_multiframe", "files": [str(path)], "frames": [], "path": str(path)}
+    )
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(image), values)
+    assert image.GetSpacing() == pytest.approx((0.5, 0.5, 2.5)) and image.GetOrigin() == pytest.approx(
+        (-4, -4, -6)
+    )
+    frames = read_volume(
+        {"source_format": "dicom_multiframe", "files": [str(path)], "frames": [1, 2], "path": ""}
+    )
+    np.testing.assert_array_equal(sitk.GetArrayFromImage(frames), values[1:])
+    assert frames.GetOrigin() == pytest.approx((-4, -4, -3.5))

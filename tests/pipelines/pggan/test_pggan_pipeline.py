@@ -92,7 +92,7 @@ def test_generator_artifact_answers_each_class(outputs: dict[str, Any]) -> None:
 
 
 def test_checkpoints_per_run_and_phase_and_figures(outputs: dict[str, Any]) -> None:
-    root = outputs["checkpoint_dir"]
+    root = outputs["checkpoint_dir"] / "prostate"
     for run in ("no_lesion", "lesion"):
         assert (root / run / "last.pt").is_file()
         assert sorted(p.name for p in (root / run / "phases").iterdir()) == [

@@ -122,8 +122,8 @@ def class_names(training_set: TrainingSet, model: dict[str, Any]) -> list[str]:
 
 
 def _fit_one(
-    images: torch.Tensor, labels: torch.Tensor | None, num_classes: int, model: dict[str, Any], key: str,
-    seed_offset: int = 0,
+    images: torch.Tensor, labels: torch.Tensor | None, num_classes: int, model: dict[str, Any], instance: str,
+    key: str, seed_offset: int = 0,
 ) -> tuple[Any, Any, PhaseTimer]:
     """One Trainer run (one class, or the conditional model); returns the result, the schedule, the timer.
     ``seed_offset`` keeps per-class networks independent (else both would start from the same weights)."""
@@ -138,15 +138,16 @@ def _fit_one(
     trainer = dict(model["trainer"])
     trainer["seed"] = int(trainer.get("seed", 0)) + seed_offset
     root = trainer.pop("checkpoint_dir", None)
-    ckpt = str(Path(root) / key) if root else None
+    ckpt = str(Path(root) / instance / key) if root else None
     timer = PhaseTimer(schedule)
     callbacks: list[Any] = [timer] + ([PhaseCheckpoints(schedule, Path(ckpt) / "phases")] if ckpt else [])
     config = TrainerConfig(
         iterations=schedule.total_iterations, batch_size=schedule.max_batch_size, checkpoint_dir=ckpt,
         snapshot_iterations=schedule.phase_ends, fixed_per_class=int(model["fixed_latents"]),
-        metrics_prefix=f"{model['name']}/{key}/", identity={"system": spec, "select": model["select"]}, **trainer,
+        metrics_prefix=f"{model['name']}/{instance}/{key}/", identity={"system": spec, "select": model["select"]},
+        **trainer,
     )
-    logger.info("PGGAN %s/%s: %d images %s, phases %s", model["name"], key, len(images), tuple(images.shape[1:]),
+    logger.info("PGGAN %s/%s: %d images %s, phases %s", instance, key, len(images), tuple(images.shape[1:]),
                 [(p["resolution"], p["batch_size"], p["fade_iterations"], p["stable_iterations"])
                  for p in schedule.describe()])
     result = Trainer(factory, TrainingData(to_range(images, OUTPUT_RANGE), labels), config,
@@ -155,9 +156,11 @@ def _fit_one(
 
 
 def train_pggan(
-    training_set: TrainingSet, model: dict[str, Any]
+    training_set: TrainingSet, model: dict[str, Any], data: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
     """Train 004's PGGAN: ``mode: per_class`` (one network per class, the paper's choice) or ``conditional``.
+
+    ``data["name"]`` names this data source (prostate, brats, ...) in checkpoint paths and MLflow keys.
 
     Returns the generator artifact (always answering class indices, see ``PerClassGenerator``), the critics,
     the per-iteration history, the phase-end snapshots and a per-phase throughput table.
@@ -170,16 +173,17 @@ def train_pggan(
     if mode == "per_class":
         for index, key in enumerate(names):
             chosen = training_set.labels == index
-            runs.append((key, *_fit_one(training_set.images[chosen], None, 0, model, key, seed_offset=index)))
+            runs.append((key, *_fit_one(training_set.images[chosen], None, 0, model, data["name"], key,
+                                        seed_offset=index)))
         artifact = PerClassGenerator([r.system.export_generator() for _, r, _, _ in runs]).export()
     elif mode == "conditional":
         runs.append(("conditional", *_fit_one(training_set.images, training_set.labels, len(names), model,
-                                              "conditional")))
+                                              data["name"], "conditional")))
         artifact = runs[0][1].system.export_generator()
     else:
         raise ValueError(f"pggan.{model['name']}: mode must be 'per_class' or 'conditional', got {mode!r}")
     artifact |= {
-        "model": model["name"], "mode": mode, "label_column": training_set.label_column,
+        "model": f"{model['name']}_{data['name']}", "mode": mode, "label_column": training_set.label_column,
         "class_values": training_set.class_values, "class_attributes": training_set.class_attributes,
         "channels": training_set.channels, "spacing_mm": training_set.spacing_mm,
         "trained_resolution": min(int(r.system.state.phase.resolution) for _, r, _, _ in runs),

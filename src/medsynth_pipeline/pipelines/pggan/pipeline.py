@@ -24,7 +24,7 @@ def model_template() -> Pipeline:
     """``slices`` + ``slice_metadata`` → trained PGGAN, phase grids, curves (before namespacing)."""
     return Pipeline([
         Node(select_slices, ["slices", "slice_metadata", "params:model"], "training_slices", name="select_slices"),
-        Node(train_pggan, ["training_slices", "params:model"],
+        Node(train_pggan, ["training_slices", "params:model", "params:data"],
              ["generator", "critics", "training_history", "phase_snapshots", "phase_throughput"], name="train_pggan"),
         Node(plot_phase_grids, ["phase_snapshots", "training_slices", "params:model"], "phase_grids",
              name="plot_phase_grids"),

@@ -94,6 +94,19 @@ def test_real_splits_restrict_the_real_images(tmp_path: Path) -> None:
     assert set(inputs[REAL_METADATA].loc[real_rows["source_index"], "split"]) == {"test"}
 
 
+def test_real_images_are_averaged_down_to_the_generator_size(tmp_path: Path) -> None:
+    inputs = _inputs()
+    inputs[REAL_IMAGES] = {**inputs[REAL_IMAGES], "images": inputs[REAL_IMAGES]["images"].repeat_interleave(2, -1)
+                           .repeat_interleave(2, -2)}  # 64 x 64, each pixel doubled
+    catalog = _catalog(tmp_path, _params(), inputs)
+    SequentialRunner().run(create_pipeline().only_nodes_with_tags("reader_study_prepare"), catalog)
+    study, key = catalog.load("reader_study_images"), catalog.load("reader_study_key")
+    assert study["images"].shape[-2:] == (32, 32)
+    row = key[key["origin"] == "real"].iloc[0]
+    original = _inputs()[REAL_IMAGES]["images"][row.source_index]
+    assert torch.allclose(study["images"][row.item_id], original)
+
+
 def test_generator_without_lesion_classes_is_refused(tmp_path: Path) -> None:
     catalog = _catalog(tmp_path, _params(), _inputs(classes=[{"gleason_sum": 6}, {"gleason_sum": 7}]))
     with pytest.raises(StudyInputError, match="lesion/no-lesion generator"):

@@ -18,6 +18,13 @@ from medsynth_pipeline.reader_study.study import StudyInputError, select_study_i
 logger = logging.getLogger(__name__)
 
 
+def _to_size(real: torch.Tensor, size: int) -> torch.Tensor:
+    """Real images averaged down to the generator's resolution (as PGGAN trains below the slice size)."""
+    if real.shape[-1] == size or real.shape[-1] % size:
+        return real  # same size, or no whole factor: select_study_items names the mismatch
+    return torch.nn.functional.avg_pool2d(real, real.shape[-1] // size)
+
+
 def prepare_study(
     real_images: dict[str, Any],
     real_metadata: pd.DataFrame,
@@ -48,8 +55,9 @@ def prepare_study(
             "the generator's classes do not say lesion or no lesion (class_attributes without is_lesion): "
             "the study needs a per-class or conditional lesion/no-lesion generator such as pggan"
         )
+    real = _to_size(images[torch.as_tensor(real_index)], synthetic.shape[-1])
     study_images, key = select_study_items(
-        images[torch.as_tensor(real_index)], real_metadata["is_lesion"].to_numpy(dtype=bool)[keep],
+        real, real_metadata["is_lesion"].to_numpy(dtype=bool)[keep],
         synthetic, synthetic_metadata["is_lesion"].to_numpy(dtype=bool),
         n_per_group=n, seed=int(params["seed"]),
     )  # fmt: skip

@@ -128,6 +128,14 @@ def redact_identifiers(
     return out, redacted
 
 
+def redact_text(text: str, identifiers: Iterable[str]) -> str:
+    """``text`` with every identifier value in it replaced by ``<redacted>`` (case-insensitive)."""
+    needles = sorted({i for i in identifiers if i}, key=len, reverse=True)
+    if not needles:
+        return text
+    return re.sub("|".join(re.escape(n) for n in needles), "<redacted>", text, flags=re.IGNORECASE)
+
+
 def path_contains_identifier(path: str, identifiers: Iterable[str]) -> bool:
     """Whether a file path spells out an identifier value (e.g. a folder named after the patient)."""
     lowered = path.lower()

@@ -163,8 +163,9 @@ def _merge(
     kept = records[key]
     shift = np.linalg.norm([kept[a] - record[a] for a in ("pos_x", "pos_y", "pos_z")])
     if shift > tol:
+        # the row, not the patient id: ids may be the ones pseudonymisation replaces
         logger.warning(
-            "findings: %s gives %s fid %d %.1f mm from an earlier table; kept the first", where, *key, shift
+            "findings: %s places its finding %.1f mm from an earlier table; kept the first", where, shift
         )
     for column in ("zone", "clin_sig", "ggg", "gleason"):
         if kept[column] is None and record[column] is not None:

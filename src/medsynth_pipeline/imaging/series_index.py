@@ -13,7 +13,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,12 @@ import SimpleITK as sitk
 from pydicom.uid import generate_uid
 from tqdm.auto import tqdm
 
-from medsynth_pipeline.imaging.dicom_deid import Pseudonymiser, path_contains_identifier, redact_identifiers
+from medsynth_pipeline.imaging.dicom_deid import (
+    Pseudonymiser,
+    path_contains_identifier,
+    redact_identifiers,
+    redact_text,
+)
 from medsynth_pipeline.imaging.dicom_scan import DicomHeader, quiet_pydicom, read_header, take_inventory
 from medsynth_pipeline.imaging.dicom_stack import (
     GeometryTolerance,
@@ -103,6 +108,8 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
         identifiers |= {str(row["patient_id"]) for row in rows}
     frame = _frame(rows, options.pseudonymiser)
     frame, redacted = redact_identifiers(frame, identifiers, skip_columns=("path", "files"))
+    # details quote series descriptions; the paths stay (they name the file to fix)
+    rejections = [replace(r, detail=redact_text(r.detail, identifiers)) for r in rejections]
     leaky_paths = sum(path_contains_identifier(p, identifiers) for p in frame.get("path", []))
     finished = time.perf_counter()
     stats = {

@@ -212,9 +212,12 @@ def test_no_identifier_in_outputs_or_log(factory, tmp_path: Path, caplog) -> Non
 def test_identifier_in_a_description_is_redacted_and_named_folders_reported(factory, tmp_path: Path) -> None:
     folder = tmp_path / "Quixotebury_Philomena" / "t2"
     factory.write_series(folder, description="t2 Quixotebury")
+    factory.write_series(tmp_path / "bad", description="dwi for Quixotebury", skip=[1])
     result = build_series_index(tmp_path, ingest_options(base_params()))
     assert result.series_index.loc[0, "description"] == "<redacted>"
     assert result.stats["redacted_cells"] == 1 and result.stats["paths_with_identifiers"] == 1
+    (rejection,) = result.rejections
+    assert "quixotebury" not in rejection.detail.lower() and "dwi for <redacted>" in rejection.detail
 
 
 def test_images_in_acquisition_reveals_a_missing_end_slice(factory, tmp_path: Path) -> None:

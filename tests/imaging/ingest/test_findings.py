@@ -106,3 +106,12 @@ def test_find_tables_by_name_and_explicit_paths(tmp_path: Path) -> None:
     assert find_tables(raw, ["*findings*.csv"], [str(elsewhere)]) == [found, elsewhere]
     with pytest.raises(FileNotFoundError, match="missing.csv"):
         find_tables(raw, ["*findings*.csv"], [str(tmp_path / "missing.csv")])
+
+
+def test_conflicting_positions_keep_the_first_and_warn(tmp_path: Path, caplog) -> None:
+    first = write(tmp_path, "a.csv", "ProxID,fid,pos,zone,ClinSig\nP1,1,0 0 0,PZ,TRUE\n")
+    second = write(tmp_path, "b.csv", "ProxID,fid,pos,zone,ggg\nP1,1,5 0 0,PZ,2\n")
+    with caplog.at_level("WARNING"):
+        lesions = read_findings([first, second]).lesions
+    assert lesions.loc[0, "pos_x"] == 0.0 and lesions.loc[0, "ggg"] == 2
+    assert "5.0 mm" in caplog.text and "b.csv:2" in caplog.text and "P1" not in caplog.text

@@ -23,11 +23,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 # The embedded ProstateX-like cohort, generated once (deterministic from the seed in parameters_cohort.yml).
 cohort: setup
 	@if [ -f $(COHORT_MARKER) ]; then echo "cohort present: $(dir $(COHORT_MARKER)).."; \
-	else $(BIN)/kedro run --pipeline=cohort --env=$(ENV); fi
+	else $(BIN)/kedro run --pipelines=cohort --env=$(ENV); fi
 
 # The main job on the CPU demo settings (conf/demo); on a GPU use ENV=base for the papers' settings.
 run: cohort
-	$(BIN)/kedro run --pipeline=prostate_gan --env=$(ENV)
+	$(BIN)/kedro run --pipelines=prostate_gan --env=$(ENV)
 	@echo "Report: data/08_reporting/REPORT.md   MLflow: make mlflow-ui   Lineage: make viz"
 
 test: setup

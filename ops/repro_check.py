@@ -37,7 +37,7 @@ def _update_with_value(digest: Any, value: Any) -> None:
     if isinstance(value, torch.Tensor):
         tensor = value.detach().cpu().contiguous()
         digest.update(f"tensor{tuple(tensor.shape)}{tensor.dtype}".encode())
-        digest.update(tensor.view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
     elif isinstance(value, np.ndarray):
         digest.update(f"ndarray{value.shape}{value.dtype}".encode())
         digest.update(np.ascontiguousarray(value).tobytes())

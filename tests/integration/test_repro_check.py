@@ -19,7 +19,8 @@ _spec.loader.exec_module(repro_check)
 def _write_run(data: Path, weight: float = 0.5, version: str | None = None) -> None:
     torch.save({"images": torch.linspace(0, 1, 48).reshape(3, 1, 4, 4), "channels": ["T2W"]},
                _mk(data / "05_model_input/patches.pt"))
-    weights = {"fc.weight": torch.full((2, 2), weight), "fc.bias": torch.zeros(2)}
+    weights = {"fc.weight": torch.full((2, 2), weight), "fc.bias": torch.zeros(2),
+               "bn.num_batches_tracked": torch.tensor(7), "mask": torch.tensor([True, False])}
     folder = data / "06_models/generator.pt" / version / "generator.pt" if version else data / "06_models/generator.pt"
     torch.save(weights, _mk(folder))
     pd.DataFrame({"model": ["dcgan"], "fid": [12.25]}).to_csv(_mk(data / "08_reporting/metrics.csv"), index=False)

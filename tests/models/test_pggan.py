@@ -16,6 +16,14 @@ from medsynth_pipeline.models.pggan import (
 from medsynth_pipeline.models.pggan_layers import downscale2d, upscale2d
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and CI's two cores are shared
+    yield
+    torch.set_num_threads(before)
+
+
 def _arch(**overrides: int) -> PGGANArchitecture:
     settings = dict(latent_dim=16, final_resolution=32, image_channels=2, fmap_base=64, fmap_max=16)
     settings.update(overrides)

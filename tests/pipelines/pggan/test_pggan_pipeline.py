@@ -47,7 +47,12 @@ def _run(parameters: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def outputs(test_parameters: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _run(test_parameters, tmp_path_factory.mktemp("pggan"))
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # module fixtures are set up before the function-scoped _one_thread
+    try:
+        return _run(test_parameters, tmp_path_factory.mktemp("pggan"))
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_slices_are_labelled_padded_and_split(outputs: dict[str, Any]) -> None:

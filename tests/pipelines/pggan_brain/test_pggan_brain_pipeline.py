@@ -100,8 +100,15 @@ def test_missing_folder_is_a_clear_error(parameters) -> None:
         brain_slices(data)
 
 
-def test_brats_source_runs_the_pggan_and_the_study(parameters, tmp_path: Path) -> None:
-    torch.set_num_threads(1)
+@pytest.fixture()
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and CI's two cores are shared
+    yield
+    torch.set_num_threads(before)
+
+
+def test_brats_source_runs_the_pggan_and_the_study(parameters, tmp_path: Path, one_thread) -> None:
     params = copy.deepcopy(parameters)
     params["pggan_brain"]["brats"]["data"] = _brats_data(parameters, write_brats(tmp_path / "brats"))
     params["pggan"]["model"]["trainer"]["checkpoint_dir"] = str(tmp_path / "ckpt")

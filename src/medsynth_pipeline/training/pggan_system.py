@@ -31,7 +31,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from medsynth_pipeline.models.pggan import PGGANArchitecture, PGGANDiscriminator, PGGANGenerator, update_average
+from medsynth_pipeline.models.pggan import (
+    PGGANArchitecture,
+    PGGANDiscriminator,
+    PGGANGenerator,
+    update_average,
+)
 from medsynth_pipeline.models.pggan_layers import downscale2d, fade, upscale2d
 from medsynth_pipeline.models.pggan_schedule import GrowthSchedule, PhaseState, build_schedule
 from medsynth_pipeline.training.checkpoint import save_atomic

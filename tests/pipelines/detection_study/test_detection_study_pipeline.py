@@ -16,7 +16,12 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
-from medsynth_pipeline.models.pggan import PerClassGenerator, PGGANArchitecture, PGGANDiscriminator, PGGANGenerator
+from medsynth_pipeline.models.pggan import (
+    PerClassGenerator,
+    PGGANArchitecture,
+    PGGANDiscriminator,
+    PGGANGenerator,
+)
 from medsynth_pipeline.pipelines.detection_study import create_pipeline
 from medsynth_pipeline.pipelines.detection_study.nodes import condition_label
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS

@@ -23,7 +23,11 @@ from matplotlib.figure import Figure
 from medsynth_pipeline.augmentation.classical import ClassicalAugmentation, augment_images
 from medsynth_pipeline.classification.data import SYNTHETIC_PATIENT_PREFIX, LabelledImages
 from medsynth_pipeline.classification.patch_sets import real_images
-from medsynth_pipeline.classification.studies import augmentation_conditions, evaluate_conditions, summarise_study
+from medsynth_pipeline.classification.studies import (
+    augmentation_conditions,
+    evaluate_conditions,
+    summarise_study,
+)
 from medsynth_pipeline.classification.training import TrainSettings
 from medsynth_pipeline.models.classifiers import display_name
 from medsynth_pipeline.models.latent import load_generator

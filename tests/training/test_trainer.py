@@ -139,3 +139,14 @@ def test_conditional_system_refuses_unlabelled_data() -> None:
     data = TrainingData(torch.rand(4, 1, 32, 32))
     with pytest.raises(ValueError, match="without labels"):
         Trainer(factory(spec, 1, 32, 2), data, TrainerConfig(iterations=1, batch_size=2)).fit()
+
+
+def test_wgan_gp_system_trains_with_penalty_and_critic_steps() -> None:
+    spec = {**TINY_DCGAN, "loss": {"name": "wgan_gp", "gp_weight": 10.0}, "d_steps": 3}
+    data = TrainingData(torch.rand(16, 1, 8, 8) * 2 - 1)
+    result = Trainer(factory(spec, 1, 8), data, TrainerConfig(iterations=3, batch_size=8)).fit()
+    last = result.history[-1]
+    assert {"loss_D", "loss_G", "gradient_penalty", "D_x", "D_G_z"} <= set(last)
+    assert last["gradient_penalty"] >= 0
+    assert result.system.opt_d.state_dict()["state"][0]["step"].item() == 9  # 3 critic steps per iteration
+    assert result.system.opt_g.state_dict()["state"][0]["step"].item() == 3

@@ -8,7 +8,8 @@
 Checksums are of content, not bytes: tensors (.pt) by their values, dtypes and shapes (patch tensors, model
 weights, checkpoints), tables (.parquet, .csv) by their rows, JSON by its parsed value, .mha/.mhd/.nii by
 voxels and geometry. So a container format that stores a timestamp or a zip entry order cannot hide or fake
-a difference. For a Kedro-versioned dataset (<name>/<version>/<name>) the newest version counts, under the
+a difference. Wall-clock measurements differ between identical runs and are left out of tables: columns
+named like a timing (seconds, per_second, elapsed, …) and rows of long tables whose label is one. For a Kedro-versioned dataset (<name>/<version>/<name>) the newest version counts, under the
 dataset's name: two runs write two versions, and their newest ones are compared in turn.
 """
 
@@ -27,6 +28,8 @@ from typing import Any
 DEFAULT_LAYERS = ("02_intermediate", "03_primary", "04_feature", "05_model_input", "06_models",
                   "07_model_output", "08_reporting")
 DEFAULT_SUFFIXES = (".pt", ".pth", ".parquet", ".csv", ".json", ".mha", ".mhd", ".nii", ".nii.gz")
+TIMING = re.compile(r"\bseconds\b|\bper second\b|\bper s\b|\bwall\b|\belapsed\b|\bduration\b|\bthroughput\b"
+                    r"|\btimestamp\b|\bimages/s\b", re.IGNORECASE)
 VERSION_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z$")
 
 
@@ -65,7 +68,7 @@ def content_checksum(path: Path) -> str:
     elif name.endswith((".parquet", ".csv")):
         import pandas as pd
 
-        frame = pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path)
+        frame = without_timings(pd.read_parquet(path) if name.endswith(".parquet") else pd.read_csv(path))
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, float_format="%.17g")
         digest.update(str(list(frame.dtypes.astype(str))).encode())
@@ -81,6 +84,20 @@ def content_checksum(path: Path) -> str:
     else:
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _is_timing(label: str) -> bool:
+    return bool(TIMING.search(label.replace("_", " ")))
+
+
+def without_timings(frame: Any) -> Any:
+    """``frame`` without timing columns, and without rows that a text cell labels as a timing."""
+    frame = frame[[c for c in frame.columns if not _is_timing(str(c))]]
+    text = frame.select_dtypes(include=["object", "string"])
+    if text.empty:
+        return frame
+    is_timing = text.apply(lambda column: column.map(lambda v: isinstance(v, str) and _is_timing(v)))
+    return frame[~is_timing.any(axis=1).to_numpy()]
 
 
 def _logical_name(relative: Path) -> tuple[str, str]:

@@ -48,6 +48,24 @@ def test_a_changed_weight_is_caught(tmp_path: Path) -> None:
     assert problems == ["differs: 06_models/generator.pt"]
 
 
+def test_timings_do_not_count_but_metrics_do(tmp_path: Path) -> None:
+    def table(seconds: float, fid: float, rate: float) -> Path:
+        path = tmp_path / f"{seconds}_{fid}_{rate}.csv"
+        pd.DataFrame({"model": ["dcgan"], "wall_seconds_this_process": [seconds], "images_per_second": [rate],
+                      "fid": [fid]}).to_csv(path, index=False)
+        return path
+
+    def long_table(seconds: float, patients: int) -> Path:
+        path = tmp_path / f"long_{seconds}_{patients}.csv"
+        pd.DataFrame({"section": ["totals"] * 3, "item": ["patients", "seconds", "header files per second"],
+                      "value": [patients, seconds, 100 / seconds]}).to_csv(path, index=False)
+        return path
+
+    checksum = repro_check.content_checksum
+    assert checksum(table(1.0, 12.5, 10.0)) == checksum(table(2.0, 12.5, 5.0)) != checksum(table(1.0, 12.6, 10.0))
+    assert checksum(long_table(0.5, 3)) == checksum(long_table(0.7, 3)) != checksum(long_table(0.5, 4))
+
+
 def test_tensor_checksum_ignores_dict_order_but_not_dtype(tmp_path: Path) -> None:
     torch.save({"a": torch.ones(2), "b": torch.zeros(2)}, tmp_path / "x.pt")
     torch.save({"b": torch.zeros(2), "a": torch.ones(2)}, tmp_path / "y.pt")

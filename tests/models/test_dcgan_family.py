@@ -7,7 +7,11 @@ import torch
 from torch import nn
 
 from medsynth_pipeline.models.dcgan import DCGANDiscriminator, DCGANGenerator
-from medsynth_pipeline.models.kitchen_seah import GaussianNoise, KitchenSeahDiscriminator, KitchenSeahGenerator
+from medsynth_pipeline.models.kitchen_seah import (
+    GaussianNoise,
+    KitchenSeahDiscriminator,
+    KitchenSeahGenerator,
+)
 from medsynth_pipeline.models.latent import interpolate_latents, load_generator
 from medsynth_pipeline.models.prostategan import ProstateGANDiscriminator, ProstateGANGenerator
 

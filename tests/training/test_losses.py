@@ -7,7 +7,13 @@ import math
 import pytest
 import torch
 
-from medsynth_pipeline.training.losses import MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss, build_loss, gradient_penalty
+from medsynth_pipeline.training.losses import (
+    MinimaxLoss,
+    NonSaturatingLoss,
+    WassersteinGPLoss,
+    build_loss,
+    gradient_penalty,
+)
 
 
 def test_cross_entropy_discriminator_loss_matches_formula() -> None:

@@ -33,7 +33,24 @@ from medsynth_pipeline.imaging.resample import (
 logger = logging.getLogger(__name__)
 
 INITIALISATIONS = ("geometry", "identity")
-SAMPLE_ON = ("moving", "fixed")
+
+
+@dataclass(frozen=True)
+class RefineSettings:
+    """A derivative-free Powell search from the gradient-descent result (``registration.rigid.refine``).
+
+    Ktrans maps (4 mm slices, blurred, little structure outside the gland) give a mutual-information
+    landscape that is flat along the slice axis with interpolation ripples; gradient descent stops on
+    them, a line search on the full-sampled metric does not.
+    """
+
+    enabled: bool
+    iterations: int
+    line_iterations: int
+    step_mm: float
+    step_tolerance_mm: float
+    value_tolerance: float
+    sampling_percentage: float
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,6 @@ class RegistrationSettings:
 
     enabled: bool
     initialisation: str
-    sample_on: str
     histogram_bins: int
     sampling_percentage: float
     seed: int
@@ -54,13 +70,14 @@ class RegistrationSettings:
     iterations: int
     relaxation_factor: float
     roi_size_mm: tuple[float, float, float]
+    metric_spacing_mm: float
+    search_margin_mm: float
     threads: int
+    refine: RefineSettings
 
     def __post_init__(self) -> None:
         if self.initialisation not in INITIALISATIONS:
             raise ValueError(f"registration: initialisation must be one of {INITIALISATIONS}, got {self.initialisation!r}")
-        if self.sample_on not in SAMPLE_ON:
-            raise ValueError(f"registration: sample_on must be one of {SAMPLE_ON}, got {self.sample_on!r}")
         if len(self.shrink_factors) != len(self.smoothing_sigmas_mm):
             raise ValueError("registration: shrink_factors and smoothing_sigmas_mm need one entry per level")
         if not 0 < self.sampling_percentage <= 1:
@@ -68,17 +85,19 @@ class RegistrationSettings:
 
     @classmethod
     def from_params(cls, params: dict) -> RegistrationSettings:
-        known = set(cls.__dataclass_fields__)
-        unknown, missing = set(params) - known, known - set(params)
-        if unknown or missing:
-            raise ValueError(
-                f"registration.rigid: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}"
-            )
-        values = dict(params)
+        values = _checked(params, cls, "registration.rigid")
+        values["refine"] = RefineSettings(**_checked(values["refine"], RefineSettings, "registration.rigid.refine"))
         for key in ("shrink_factors", "smoothing_sigmas_mm", "roi_size_mm"):
-            if key in values:
-                values[key] = tuple(values[key])
+            values[key] = tuple(values[key])
         return cls(**values)
+
+
+def _checked(params: dict, cls: type, where: str) -> dict:
+    known = set(cls.__dataclass_fields__)
+    unknown, missing = set(params) - known, known - set(params)
+    if unknown or missing:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
+    return dict(params)
 
 
 @dataclass(frozen=True)
@@ -135,57 +154,77 @@ def box_corners(centre: Sequence[float], size_mm: Sequence[float]) -> np.ndarray
     return np.asarray(centre, dtype=float) + signs * half
 
 
+def metric_image(fixed: sitk.Image, centre: Sequence[float], settings: RegistrationSettings) -> sitk.Image:
+    """The part of the fixed (T2w) image the metric samples: the ROI at ``metric_spacing_mm``, antialiased.
+
+    A 0.5 mm T2w brought to about the moving maps' scale is sampled densely at a fraction of the cost, and
+    its T2w slice positions are kept (no interpolation across slices).
+    """
+    size = [int(round(v / settings.metric_spacing_mm)) for v in settings.roi_size_mm[:2]]
+    grid = working_grid(fixed, centre, size, float(settings.metric_spacing_mm), depth_mm=settings.roi_size_mm[2])
+    return resample_onto(fixed, grid, antialias=True)
+
+
 def register_rigid(
     fixed: sitk.Image,
     moving: sitk.Image,
     centre: Sequence[float],
     settings: RegistrationSettings,
     label: str = "",
+    fixed_roi: sitk.Image | None = None,
 ) -> RigidResult:
     """Rigidly register ``moving`` onto ``fixed`` looking at a box of ``settings.roi_size_mm`` around ``centre``.
 
-    The returned transform maps ``fixed`` points to ``moving`` points whichever image the metric samples
-    (``settings.sample_on``). The rotation centre is ``centre`` (the prostate), so the reported
-    translation is the shift at the prostate. When ``settings.enabled`` is false the identity (the
-    scanner's own alignment) is returned with its metric value, so a report shows what registration gained.
+    The returned transform maps ``fixed`` points to ``moving`` points, rotating about ``centre`` (the
+    prostate), so the reported translation is the shift at the prostate. ``fixed_roi`` (from
+    :func:`metric_image`) saves recomputing it for every moving series of a patient. When
+    ``settings.enabled`` is false the identity (the scanner's own alignment) is returned with its metric
+    value, so a report shows what registration gained.
     """
-    swap = settings.sample_on == "moving"
-    # ITK samples its "fixed" image and interpolates its "moving" one.
-    sampled, interpolated = (moving, fixed) if swap else (fixed, moving)
-    sampled_roi = sitk.Cast(physical_region(sampled, centre, settings.roi_size_mm, label=label), sitk.sitkFloat32)
-    interpolated_f = sitk.Cast(interpolated, sitk.sitkFloat32)
-    # Switched off means: trust the scanner's coordinates, i.e. the identity.
-    initialisation = settings.initialisation if settings.enabled else "identity"
-    method = _method(settings, _initial_transform(sampled, interpolated, centre, initialisation))
+    fixed_roi = fixed_roi if fixed_roi is not None else metric_image(fixed, centre, settings)
+    # The pyramid smooths the moving image too: keep only what the search can reach.
+    reach = np.asarray(settings.roi_size_mm, dtype=float) + 2 * float(settings.search_margin_mm)
+    moving_roi = sitk.Cast(physical_region(moving, centre, reach, label=label), sitk.sitkFloat32)
     start = time.perf_counter()
     with _itk_threads(int(settings.threads)):
         if not settings.enabled:
-            metric = method.MetricEvaluate(sampled_roi, interpolated_f)
+            # Switched off means: trust the scanner's coordinates, i.e. the identity.
+            method = _gradient_method(settings, identity_at(centre))
+            metric = method.MetricEvaluate(fixed_roi, moving_roi)
             return RigidResult(identity_at(centre), float(metric), 0, "registration disabled", time.perf_counter() - start)
+        initial = _initial_transform(fixed, moving, centre, settings.initialisation)
         try:
-            final = sitk.Euler3DTransform(_as_euler(method.Execute(sampled_roi, interpolated_f)))
+            method = _gradient_method(settings, initial)
+            transform = sitk.Euler3DTransform(_as_euler(method.Execute(fixed_roi, moving_roi)))
+            iterations, stop = int(method.GetOptimizerIteration()), method.GetOptimizerStopConditionDescription()
+            metric = float(method.GetMetricValue())
+            if settings.refine.enabled:
+                method = _powell_method(settings, transform)
+                transform = sitk.Euler3DTransform(_as_euler(method.Execute(fixed_roi, moving_roi)))
+                iterations += int(method.GetOptimizerIteration())
+                stop = method.GetOptimizerStopConditionDescription()
+                metric = float(method.GetMetricValue())
         except RuntimeError as exc:
             raise RuntimeError(f"registration of {label or 'moving image'} failed: {exc}") from exc
     seconds = time.perf_counter() - start
-    transform = sitk.Euler3DTransform(final.GetInverse()) if swap else final
-    logger.debug("%s: %d iterations, metric %.4f, %.1f s", label, method.GetOptimizerIteration(), method.GetMetricValue(), seconds)
-    return RigidResult(
-        transform=transform,
-        metric=float(method.GetMetricValue()),
-        iterations=int(method.GetOptimizerIteration()),
-        stop_condition=method.GetOptimizerStopConditionDescription(),
-        seconds=seconds,
-    )
+    logger.debug("%s: %d iterations, metric %.4f, %.1f s", label, iterations, metric, seconds)
+    return RigidResult(transform=transform, metric=metric, iterations=iterations, stop_condition=stop, seconds=seconds)
 
 
-def _method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
+def _base_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
     method = sitk.ImageRegistrationMethod()
     method.SetNumberOfThreads(int(settings.threads))
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=int(settings.histogram_bins))
+    method.SetInterpolator(sitk.sitkLinear)
+    method.SetInitialTransform(initial, inPlace=False)
+    return method
+
+
+def _gradient_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
+    method = _base_method(settings, initial)
     method.SetMetricSamplingStrategy(method.RANDOM)
     # A fixed seed makes the random metric samples, hence the result, identical run to run.
     method.SetMetricSamplingPercentage(float(settings.sampling_percentage), int(settings.seed))
-    method.SetInterpolator(sitk.sitkLinear)
     method.SetOptimizerAsRegularStepGradientDescent(
         learningRate=float(settings.learning_rate),
         minStep=float(settings.min_step),
@@ -198,7 +237,27 @@ def _method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.Ima
     method.SetShrinkFactorsPerLevel([int(s) for s in settings.shrink_factors])
     method.SetSmoothingSigmasPerLevel([float(s) for s in settings.smoothing_sigmas_mm])
     method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
-    method.SetInitialTransform(initial, inPlace=False)
+    return method
+
+
+def _powell_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
+    refine = settings.refine
+    method = _base_method(settings, initial)
+    # Random points (drawn once, seeded) rather than the voxel grid: grid-aligned samples make mutual
+    # information jump whenever the two grids line up, and a line search would settle on those jumps.
+    method.SetMetricSamplingStrategy(method.RANDOM)
+    method.SetMetricSamplingPercentage(float(refine.sampling_percentage), int(settings.seed))
+    method.SetOptimizerAsPowell(
+        numberOfIterations=int(refine.iterations),
+        maximumLineIterations=int(refine.line_iterations),
+        stepLength=float(refine.step_mm),
+        stepTolerance=float(refine.step_tolerance_mm),
+        valueTolerance=float(refine.value_tolerance),
+    )
+    method.SetOptimizerScalesFromPhysicalShift()
+    method.SetShrinkFactorsPerLevel([1])
+    method.SetSmoothingSigmasPerLevel([float(settings.smoothing_sigmas_mm[-1])])
+    method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
     return method
 
 
@@ -284,13 +343,14 @@ def register_and_crop_patient(
     centre, rule_used = choose_crop_centre(crop.centre_rule, fixed, findings_lps)
     grid = working_grid(fixed, centre, crop.size_px, crop.spacing_xy_mm, crop.spacing_z_mm, crop.depth_mm)
     out = {fixed_kind: resample_onto(fixed, grid, antialias=crop.antialias)}
+    fixed_roi = metric_image(fixed, centre, rigid) if len(volumes) > 1 else None
     rows = []
     for kind, moving in volumes.items():
         if kind == fixed_kind:
             continue
         label = f"{patient_id} {kind}→{fixed_kind}"
-        before = register_rigid(fixed, moving, centre, _disabled(rigid), label=label)
-        result = register_rigid(fixed, moving, centre, rigid, label=label) if rigid.enabled else before
+        before = register_rigid(fixed, moving, centre, _disabled(rigid), label=label, fixed_roi=fixed_roi)
+        result = register_rigid(fixed, moving, centre, rigid, label, fixed_roi) if rigid.enabled else before
         out[kind] = resample_onto(moving, grid, result.transform, antialias=crop.antialias)
         rows.append(
             {

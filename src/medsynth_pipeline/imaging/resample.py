@@ -99,18 +99,37 @@ def resample_onto(
     """``image`` (through ``transform``, fixed→moving) on ``grid`` as float32, linearly interpolated.
 
     With ``antialias`` an axis sampled more coarsely than acquired (T2w 0.5 mm → 1 mm) is first smoothed
-    by a Gaussian whose variance makes up the difference, so fine texture does not alias.
+    by a Gaussian whose variance makes up the difference, so fine texture does not alias. Only the part
+    of ``image`` the grid reaches is smoothed.
     """
+    transform = transform or sitk.Transform()
     source = sitk.Cast(image, sitk.sitkFloat32)
     if antialias:
         source_spacing = np.asarray(source.GetSpacing())
         target_spacing = np.asarray(grid.GetSpacing())
-        variance = np.clip(target_spacing**2 - source_spacing**2, 0, None) / 4  # sigma = sqrt(Δs²)/2, in mm²
-        if np.any(variance > 0):
-            source = sitk.DiscreteGaussian(source, variance.tolist(), 32, 0.01, True)
-    return sitk.Resample(
-        source, grid, transform or sitk.Transform(), sitk.sitkLinear, float(default_value), sitk.sitkFloat32
-    )
+        sigmas = np.sqrt(np.clip(target_spacing**2 - source_spacing**2, 0, None)) / 2  # mm, per image axis
+        if np.any(sigmas > 0):
+            source = _reached_region(source, grid, transform, margin_mm=3 * float(sigmas.max()) + 2 * float(source_spacing.max()))
+            for axis, sigma in enumerate(sigmas):
+                if sigma > 0:
+                    source = sitk.RecursiveGaussian(source, float(sigma), False, sitk.RecursiveGaussianImageFilter.ZeroOrder, axis)
+    return sitk.Resample(source, grid, transform, sitk.sitkLinear, float(default_value), sitk.sitkFloat32)
+
+
+def _reached_region(image: sitk.Image, grid: sitk.Image, transform: sitk.Transform, margin_mm: float) -> sitk.Image:
+    """The part of ``image`` within ``margin_mm`` of where the (transformed) grid samples it."""
+    corners = [
+        transform.TransformPoint(grid.TransformContinuousIndexToPhysicalPoint([c * (n - 1) for c, n in zip(corner, grid.GetSize(), strict=True)]))
+        for corner in np.ndindex(2, 2, 2)
+    ]
+    index = np.array([image.TransformPhysicalPointToContinuousIndex(c) for c in corners])
+    pad = margin_mm / np.asarray(image.GetSpacing())
+    size = np.asarray(image.GetSize())
+    low = np.clip(np.floor(index.min(axis=0) - pad), 0, size - 1).astype(int)
+    high = np.clip(np.ceil(index.max(axis=0) + pad), 0, size - 1).astype(int)
+    if np.any(index.max(axis=0) + pad < 0) or np.any(index.min(axis=0) - pad > size - 1):
+        return image  # the grid misses the image altogether: resampling gives the default value anyway
+    return sitk.RegionOfInterest(image, [int(v) for v in high - low + 1], [int(v) for v in low])
 
 
 def inside_fraction(image: sitk.Image, grid: sitk.Image, transform: sitk.Transform | None = None) -> float:

@@ -96,10 +96,11 @@ def test_aae_moves_the_codes_towards_the_prior() -> None:
     gen = torch.Generator().manual_seed(7)
     adc = torch.nn.functional.avg_pool2d(torch.rand(64, 1, SIZE, SIZE, generator=gen), 3, 1, 1) * 2 - 1
     pairs = torch.cat([adc, -adc], dim=1)
+    # D_AAE must learn faster than the encoder moves (at equal rates the codes drift off the prior)
     settings = {"unsupervised": False, "beta": 0.0, "aae_weight": 1.0,
-                "synthesizer_optimizer": {"lr": 2e-3}, "aae_optimizer": {"lr": 2e-3}}
-    factory = system_factory("semi_supervised", TINY, settings)
-    config = TrainerConfig(iterations=120, batch_size=32, seed=0, device="cpu", log_every=40)
+                "synthesizer_optimizer": {"lr": 5e-4}, "aae_optimizer": {"lr": 5e-3}}
+    factory = system_factory("semi_supervised", {**TINY, "latent_discriminator": {"hidden": [64, 64]}}, settings)
+    config = TrainerConfig(iterations=100, batch_size=32, seed=0, device="cpu", log_every=50)
 
     def distance(system) -> float:
         system.synthesizer.eval()
@@ -109,7 +110,7 @@ def test_aae_moves_the_codes_towards_the_prior() -> None:
     torch.manual_seed(0)
     before = distance(factory())
     after = distance(Trainer(factory, TrainingData(pairs), config).fit().system)
-    assert after < 0.5 * before
+    assert after < 0.25 * before
 
 
 def test_resume_continues_to_the_uninterrupted_result(tmp_path) -> None:

@@ -55,7 +55,9 @@ def acquire_diffusion(patient: PatientPlan, spec: CohortSpec, seed: int) -> tupl
     )
     noisy = contrast.add_rician_noise(clean * bias[None], dwi.noise_sigma, rng)
     adc, log_s0 = contrast.fit_adc(noisy, dwi.b_values)
-    background = noisy[0] < dwi.background_snr * dwi.noise_sigma
+    # Scanners blank the ADC where the low-b signal (locally averaged) is at noise level: air, suppressed fat.
+    low_b = ndimage.uniform_filter(noisy[0], size=(1, 3, 3), mode="nearest")
+    background = low_b < dwi.background_snr * dwi.noise_sigma
     adc = np.where(background, 0.0, np.clip(adc, 0.0, dwi.adc_max)).astype(np.float32)
     calc = np.exp(log_s0 - dwi.calc_b_value * adc * 1e-6)
     calc = np.where(background, noisy[-1] * np.exp(-(dwi.calc_b_value - dwi.b_values[-1]) * 1e-3), calc)

@@ -90,7 +90,7 @@ class TissueSpec:
 
 def _default_tissues() -> dict[str, TissueSpec]:
     return {
-        "fat": TissueSpec((1.0, 1.0), (370, 390), (120, 140), (400, 600), (0.01, 0.03), (0.10, 0.15), 0.0),
+        "fat": TissueSpec((1.0, 1.0), (370, 390), (120, 140), (400, 600), (0.01, 0.03), (0.04, 0.06), 0.0),
         "muscle": TissueSpec((0.7, 0.8), (1350, 1450), (38, 46), (1300, 1500), (0.05, 0.08), texture=0.05),
         "cortical_bone": TissueSpec((0.04, 0.06), (1000, 1000), (2, 3), (200, 400), (0.0, 0.0), texture=0.0),
         "bone_marrow": TissueSpec(

@@ -23,6 +23,7 @@ from medsynth_pipeline.imaging.series_io import read_volume
 from medsynth_pipeline.reporting.patch_grid import registration_check_figure
 
 logger = logging.getLogger(__name__)
+REPORT_DECIMALS = 4  # 0.1 µm and 0.0001°: far below what registration resolves, and a readable table
 
 REPORT_COLUMNS = [
     "patient_id", "moving_kind", "fixed_kind", "status", "registered",
@@ -79,7 +80,7 @@ def register_and_crop(
         logger.info("registration: %d/%d patients (%.1f s/patient)", n, len(patients), elapsed / n)
     if not partitions:
         raise ValueError(f"registration: no patient has a readable {fixed_kind} series in series_index")
-    return partitions, pd.DataFrame(rows).reindex(columns=REPORT_COLUMNS)
+    return partitions, pd.DataFrame(rows).reindex(columns=REPORT_COLUMNS).round(REPORT_DECIMALS)
 
 
 def _read_series(

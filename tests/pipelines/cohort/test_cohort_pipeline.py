@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,13 @@ def _repath(value: Any, paths: dict[str, str], root: Path) -> Any:
     return value
 
 
+def _without_mlflow(entry: dict[str, Any]) -> dict[str, Any]:
+    """The dataset an MLflow artifact wrapper saves through (no MLflow run outside ``kedro run``)."""
+    if "MlflowArtifactDataset" in entry["type"]:
+        return {**entry["dataset"], "metadata": entry.get("metadata")}
+    return entry
+
+
 def _digests(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -51,7 +59,7 @@ def test_raw_dir_is_defined_once_and_every_output_lives_under_it_or_the_truth_di
     outputs = create_pipeline().all_outputs() - {"cohort_plan"}
     assert set(entries) == outputs
     for name, entry in entries.items():
-        location = entry.get("path") or entry["filepath"]
+        location = entry.get("path") or _without_mlflow(entry)["filepath"]
         assert location.startswith((paths["raw_dir"] + "/", paths["truth_dir"] + "/")), name
         assert entry["metadata"]["kedro-viz"]["layer"] == "raw"
     assert "prostatex_like/" not in (project_root / "conf/base/catalog_cohort.yml").read_text()
@@ -71,7 +79,7 @@ def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp
     config = _config(project_root, "test")
     paths = config["globals"]["paths"]
     entries = {
-        k: _repath(v, paths, tmp_path / "kedro")
+        k: _repath(_without_mlflow(v), paths, tmp_path / "kedro")
         for k, v in config["catalog"].items()
         if k.startswith("cohort")
     }
@@ -99,3 +107,40 @@ def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp
     reloaded = catalog.load("cohort_findings_train")
     assert list(reloaded.columns) == ["ProxID", "fid", "pos", "zone", "ClinSig"]
     assert len(catalog.load("cohort_dicom_series")) == sum(1 for k in written if k.endswith(".dcm"))
+
+
+@pytest.mark.slow
+def test_kedro_run_logs_the_cohort_settings_to_mlflow(
+    project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kedro run --pipeline=cohort --env=test` in a scratch copy of the project: files, MLflow params, artifact."""
+    from kedro.framework.session import KedroSession
+
+    from medsynth_pipeline import pipeline_registry
+
+    project = tmp_path / "project"
+    for env in ("base", "test", "local"):
+        (project / "conf" / env).mkdir(parents=True)
+    (project / "src").mkdir()  # bootstrap_project wants a source folder; the package is installed
+    shutil.copy(project_root / "pyproject.toml", project)
+    for name in ("catalog_cohort.yml", "parameters_cohort.yml", "globals.yml", "mlflow.yml"):
+        shutil.copy(project_root / "conf/base" / name, project / "conf/base")
+    shutil.copy(project_root / "conf/test/parameters_cohort.yml", project / "conf/test")
+    monkeypatch.chdir(project)  # catalog paths are relative to the working directory, as with `kedro run`
+    # only this pipeline: the test must not depend on the state of every other pipeline of the project
+    monkeypatch.setattr(pipeline_registry, "register_pipelines", lambda: {"cohort": create_pipeline()})
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project, env="test") as session:
+        session.run(pipeline_names=["cohort"])
+
+    raw, truth = project / "data/01_raw/prostatex_like", project / "data/01_raw/prostatex_like_truth"
+    assert (raw / "ProstateX-TrainingLesionInformationv2/ProstateX-Findings-Train.csv").is_file()
+    assert len(list((raw / "PROSTATEx").glob("ProstateX-*"))) == 3
+    assert (truth / "cohort_truth.csv").is_file()
+
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
+    (run,) = client.search_runs([client.get_experiment_by_name("medsynth_pipeline").experiment_id])
+    assert run.data.params["cohort.n_patients"] == "3" and run.data.params["cohort.preset"] == "tiny"
+    assert {a.path for a in client.list_artifacts(run.info.run_id, "cohort")} == {"cohort/cohort_spec.json"}

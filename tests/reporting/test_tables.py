@@ -38,7 +38,7 @@ def test_ci_and_notes() -> None:
     long = pd.DataFrame([{"row": "real", "metric": "accuracy", "mean": 0.9, "std": 0.01, "n": 3,
                           "ci_low": 0.85, "ci_high": 0.95}])
     assert comparison_table(long, with_ci=True).loc[0, "accuracy"] == "0.90 ± 0.01 [0.85, 0.95]"
-    assert not_computed_notes(_long()) == ["FID-ADC: weights absent"]
+    assert not_computed_notes(_long()) == ["FID-ADC (CoGAN): weights absent"]
     assert format_value(float("nan")) == "–"
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from medsynth_pipeline.classification.data import SYNTHETIC_PATIENT_PREFIX, LabelledImages
+from medsynth_pipeline.metrics.results import InsufficientData
 from medsynth_pipeline.training.selection import select_training_set
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,17 @@ def real_images(
         parts.append(LabelledImages.build(selected.images[torch.as_tensor(index)], labels[index],
                                           selected.metadata["patient_id"].astype(str).to_numpy()[index], "real"))
     if not parts:
-        raise ValueError(f"{what}: no patch of splits {list(splits)} matches rows {dict(rows or {})}")
+        raise InsufficientData(f"{what}: no patch of splits {list(splits)} matches rows {dict(rows or {})}")
     return LabelledImages.concat(parts)
+
+
+def synthetic_set_images(payload: Mapping[str, Any], metadata: pd.DataFrame, model: str) -> dict[int, torch.Tensor]:
+    """Every synthetic image by ``set_index``, labelled or not (the set metrics need no class)."""
+    images = torch.as_tensor(payload["images"]).float()
+    if images.shape[0] != len(metadata):
+        raise ValueError(f"synthetic images of {model}: {images.shape[0]} images but {len(metadata)} metadata rows")
+    meta = metadata.reset_index(drop=True)
+    return {int(k): images[torch.as_tensor(g.index.to_numpy())] for k, g in meta.groupby("set_index", sort=True)}
 
 
 def synthetic_sets(
@@ -99,7 +109,8 @@ def classical_images(
         raise ValueError(f"{what}: {images.shape[0]} images but {len(meta)} metadata rows")
     keep = pd.Series(True, index=meta.index)
     for column, value in (rows or {}).items():
-        keep &= meta[column].astype(object) == value
+        if value is not None:  # null switches a filter off, as in training.selection
+            keep &= meta[column].astype(object) == value
     labels, known = _labels(meta, label_column, what)
     index = np.flatnonzero(keep.to_numpy() & known)
     picked = images[torch.as_tensor(index)][:, channel_index(payload.get("channels") or [], channels, what)]

@@ -18,6 +18,7 @@ import pandas as pd
 from medsynth_pipeline.classification.data import LabelledImages, assert_patient_disjoint
 from medsynth_pipeline.classification.training import TrainSettings, predict, train_classifier
 from medsynth_pipeline.metrics.classification import binary_metrics, bootstrap_metrics
+from medsynth_pipeline.metrics.results import InsufficientData
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class StudyResult:
     predictions: pd.DataFrame  # condition, seed, test_index, patient_id, label, probability
     histories: pd.DataFrame  # condition, seed, epoch, train_loss, val_loss, val_accuracy
     composition: pd.DataFrame  # condition, source, label, count
+    skipped: pd.DataFrame  # condition, reason: conditions with too little data to train
 
 
 def evaluate_conditions(
@@ -40,13 +42,22 @@ def evaluate_conditions(
     seeds: Sequence[int],
     study: str = "study",
 ) -> StudyResult:
-    """Train one classifier per condition and seed; predict the real test split."""
-    runs, predictions, histories, compositions = [], [], [], []
+    """Train one classifier per condition and seed; predict the real test split.
+
+    A patient in two of training / validation / test stops the study; a condition too small to train
+    (one class, empty) is skipped and listed in ``skipped`` with the reason.
+    """
+    runs, predictions, histories, compositions, skipped = [], [], [], [], []
     for name, train in conditions.items():
         assert_patient_disjoint(train, val, test, f"{study}/{name}")
         compositions.append(train.composition().assign(condition=name))
         for seed in seeds:
-            trained = train_classifier(train, val, settings, seed, label=f"{study}/{name}")
+            try:
+                trained = train_classifier(train, val, settings, seed, label=f"{study}/{name}")
+            except InsufficientData as error:
+                log.warning("%s/%s not trained: %s", study, name, error)
+                skipped.append({"condition": name, "reason": str(error)})
+                break
             _, _, probability = predict(trained.model, test.images, settings.batch_size, settings.device)
             runs.append({"condition": name, "seed": seed, **binary_metrics(test.labels, probability),
                          "best_epoch": trained.best_epoch, "epochs": len(trained.history), "n_train": len(train)})
@@ -55,12 +66,16 @@ def evaluate_conditions(
                 "patient_id": test.patient_ids.astype(str), "label": test.labels, "probability": probability,
             }))
             histories.append(trained.history.assign(condition=name, seed=seed))
+    history_columns = ["condition", "seed", "epoch", "train_loss", "val_loss", "val_accuracy"]
+    prediction_columns = ["condition", "seed", "test_index", "patient_id", "label", "probability"]
     return StudyResult(
-        runs=pd.DataFrame(runs),
-        predictions=pd.concat(predictions, ignore_index=True),
-        histories=pd.concat(histories, ignore_index=True)[["condition", "seed", "epoch", "train_loss", "val_loss",
-                                                           "val_accuracy"]],
+        runs=pd.DataFrame(runs, columns=["condition", "seed", "accuracy", "sensitivity", "specificity", "roc_auc",
+                                         "best_epoch", "epochs", "n_train"]),
+        predictions=pd.concat(predictions, ignore_index=True) if predictions else pd.DataFrame(columns=prediction_columns),
+        histories=pd.concat(histories, ignore_index=True)[history_columns] if histories
+        else pd.DataFrame(columns=history_columns),
         composition=pd.concat(compositions, ignore_index=True)[["condition", "source", "label", "count"]],
+        skipped=pd.DataFrame(skipped, columns=["condition", "reason"]),
     )
 
 

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from medsynth_pipeline.classification.data import LabelledImages
+from medsynth_pipeline.metrics.results import InsufficientData
 from medsynth_pipeline.models.classifiers import build_classifier
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ def train_classifier(
     Stops after ``patience`` epochs without improvement (004: early stopping of 10 epochs).
     """
     if len(train) == 0 or len(val) == 0:
-        raise ValueError(f"{label}: empty training ({len(train)}) or validation ({len(val)}) set")
+        raise InsufficientData(f"{label}: empty training ({len(train)}) or validation ({len(val)}) set")
     if len(set(train.labels.tolist())) < 2:
-        raise ValueError(f"{label}: the training set holds a single class {set(train.labels.tolist())}")
+        raise InsufficientData(f"{label}: the training set holds a single class {set(train.labels.tolist())}")
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = build_classifier(settings.architecture, tuple(train.images.shape[1:]), 2, settings.hidden,

@@ -8,6 +8,6 @@
 - ``statistics``: mean ± std over runs and Welch t-tests between models.
 """
 
-from medsynth_pipeline.metrics.results import COMPUTED, NOT_COMPUTED, MetricResult
+from medsynth_pipeline.metrics.results import COMPUTED, NOT_COMPUTED, InsufficientData, MetricResult
 
-__all__ = ["COMPUTED", "NOT_COMPUTED", "MetricResult"]
+__all__ = ["COMPUTED", "NOT_COMPUTED", "InsufficientData", "MetricResult"]

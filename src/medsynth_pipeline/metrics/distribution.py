@@ -13,6 +13,8 @@ from torch_fidelity.metric_fid import KEY_METRIC_FID, fid_features_to_statistics
 from torch_fidelity.metric_isc import KEY_METRIC_ISC_MEAN, KEY_METRIC_ISC_STD, isc_features_to_metric
 from torch_fidelity.metric_kid import KEY_METRIC_KID_MEAN, KEY_METRIC_KID_STD, kid_features_to_metric
 
+from medsynth_pipeline.metrics.results import InsufficientData
+
 
 def _as_features(features: np.ndarray | torch.Tensor, what: str) -> torch.Tensor:
     tensor = features if torch.is_tensor(features) else torch.from_numpy(np.asarray(features))
@@ -21,7 +23,7 @@ def _as_features(features: np.ndarray | torch.Tensor, what: str) -> torch.Tensor
     if tensor.dim() != 2:
         raise ValueError(f"{what}: expected a 2-D [samples, features] array, got shape {tuple(tensor.shape)}")
     if tensor.shape[0] < 2:
-        raise ValueError(f"{what}: at least 2 samples are needed, got {tensor.shape[0]}")
+        raise InsufficientData(f"{what}: at least 2 images are needed, got {tensor.shape[0]}")
     if not torch.isfinite(tensor).all():
         raise ValueError(f"{what}: features contain NaN or infinite values")
     return tensor.detach().cpu()
@@ -52,7 +54,7 @@ def inception_style_score(logits: np.ndarray | torch.Tensor, splits: int = 10, s
     """
     tensor = _as_features(logits, "logits")
     if tensor.shape[0] < splits:
-        raise ValueError(f"inception-style score: {tensor.shape[0]} samples cannot fill {splits} splits")
+        raise InsufficientData(f"inception-style score: {tensor.shape[0]} images cannot fill {splits} splits")
     out = isc_features_to_metric(tensor, splits=splits, shuffle=True, rng_seed=seed)
     return float(out[KEY_METRIC_ISC_MEAN]), float(out[KEY_METRIC_ISC_STD])
 

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from medsynth_pipeline.metrics.results import InsufficientData
+
 
 @dataclass(frozen=True)
 class MemorisationResult:
@@ -76,7 +78,7 @@ def real_reference_distances(
     if len(patients) != ref.shape[0]:
         raise ValueError(f"{len(patients)} patient ids for {ref.shape[0]} real images")
     if len(np.unique(patients)) < 2:
-        raise ValueError("the real-vs-real reference needs images of at least two patients")
+        raise InsufficientData("the real-vs-real reference needs training images of at least two patients")
     distances = _rms_distances(ref, ref, chunk)
     same_patient = torch.as_tensor(patients[:, None] == patients[None, :])
     distances = distances.masked_fill(same_patient, float("inf"))

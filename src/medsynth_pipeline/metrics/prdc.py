@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from medsynth_pipeline.metrics.results import InsufficientData
+
 
 @dataclass(frozen=True)
 class PRDC:
@@ -39,7 +41,7 @@ def prdc(real_features: np.ndarray | torch.Tensor, fake_features: np.ndarray | t
     if real.dim() != 2 or fake.dim() != 2 or real.shape[1] != fake.shape[1]:
         raise ValueError(f"PRDC needs 2-D features of equal width, got {tuple(real.shape)} and {tuple(fake.shape)}")
     if min(real.shape[0], fake.shape[0]) <= nearest_k:
-        raise ValueError(f"PRDC with k={nearest_k} needs more than {nearest_k} real and synthetic samples, "
+        raise InsufficientData(f"PRDC with k={nearest_k} needs more than {nearest_k} real and synthetic samples, "
                          f"got {real.shape[0]} real and {fake.shape[0]} synthetic")
     real_radii = _kth_neighbour_radii(real, nearest_k)
     fake_radii = _kth_neighbour_radii(fake, nearest_k)

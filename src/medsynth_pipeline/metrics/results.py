@@ -8,6 +8,11 @@ COMPUTED = "computed"
 NOT_COMPUTED = "not computed"
 
 
+class InsufficientData(ValueError):
+    """Too few images (or classes, or patients) for a metric or a study: reported as not computed with
+    this message, unlike malformed input or a patient leak, which stop the run."""
+
+
 @dataclass(frozen=True)
 class MetricResult:
     """A named metric value.

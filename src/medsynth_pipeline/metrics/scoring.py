@@ -18,10 +18,15 @@ import pandas as pd
 import torch
 
 from medsynth_pipeline.metrics.distribution import frechet_distance, inception_style_score, kernel_distance
-from medsynth_pipeline.metrics.inception import InceptionScorer, inception_metrics, inception_not_computed
+from medsynth_pipeline.metrics.inception import (
+    InceptionScorer,
+    inception_metric_names,
+    inception_metrics,
+    inception_not_computed,
+)
 from medsynth_pipeline.metrics.memorisation import memorisation_check
 from medsynth_pipeline.metrics.prdc import prdc
-from medsynth_pipeline.metrics.results import MetricResult
+from medsynth_pipeline.metrics.results import InsufficientData, MetricResult
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +53,21 @@ class ScoringSettings:
         return cls(**values)
 
 
+PRDC_NAMES = ("precision", "recall", "density", "coverage")
+
+
+def domain_metric_names(space: str) -> list[str]:
+    return [f"{m}-{space}" for m in ("FD", "KID", "IS", *PRDC_NAMES)]
+
+
+def _guarded(names: Sequence[str], features: str, compute: Callable[[], list[MetricResult]]) -> list[MetricResult]:
+    """``compute()``, or every name reported as not computed when the set is too small for it."""
+    try:
+        return compute()
+    except InsufficientData as error:
+        return [MetricResult.missing(name, str(error), features) for name in names]
+
+
 def domain_metrics(
     real_features: np.ndarray, synthetic_features: np.ndarray, synthetic_logits: np.ndarray, space: str,
     settings: ScoringSettings,
@@ -61,7 +81,7 @@ def domain_metrics(
     splits = min(settings.is_splits, len(synthetic_logits))  # few-hundred-image sets: at most one split per image
     results.append(MetricResult(f"IS-{space}", inception_style_score(synthetic_logits, splits, settings.seed)[0],
                                 features=space))
-    names = [f"{m}-{space}" for m in ("precision", "recall", "density", "coverage")]
+    names = [f"{m}-{space}" for m in PRDC_NAMES]
     if min(len(real_features), len(synthetic_features)) <= settings.prdc_nearest_k:
         reason = f"PRDC needs more than k={settings.prdc_nearest_k} images per set"
         return results + [MetricResult.missing(name, reason, space) for name in names]
@@ -79,14 +99,17 @@ def score_image_sets(
     inception_reason: str = "",
     embed: Embedder | None = None,
     space: str = "",
+    domain_reason: str = "",
 ) -> pd.DataFrame:
     """One row per (candidate set, metric): ``set, metric, value, status, reason, features``.
 
     ``candidates`` maps a set label (``set0`` …, or ``real held-out``) to ``[N, C, H, W]`` images in [0, 1]
     with the channels of ``real_train``. The memorisation check gives ``near-copy %``: the share of the
     set closer to a real training image than ``memorisation_quantile`` of real images of other patients.
+    A metric the sets are too small for is reported as not computed with the reason.
     """
     rows: list[dict[str, Any]] = []
+    inception_names = inception_metric_names(channel_names)
     real_inception = (inception.features_per_modality(real_train, channel_names, label="real train")
                       if inception is not None else None)
     real_domain = embed(real_train) if embed is not None else None
@@ -95,18 +118,35 @@ def score_image_sets(
             raise ValueError(f"set {label}: images {tuple(images.shape[1:])} differ from real {tuple(real_train.shape[1:])}")
         results: list[MetricResult] = []
         if inception is not None:
-            synthetic_inception = inception.features_per_modality(images, channel_names, label=label)
-            results += inception_metrics(real_inception, synthetic_inception, channel_names, settings.is_splits,
+            def with_inception(images: torch.Tensor = images, label: str = label) -> list[MetricResult]:
+                synthetic = inception.features_per_modality(images, channel_names, label=label)
+                return inception_metrics(real_inception, synthetic, channel_names, settings.is_splits,
                                          settings.kid_subsets, settings.kid_subset_size, settings.seed)
+            results += _guarded(inception_names, "Inception-v3", with_inception)
         else:
             results += inception_not_computed(channel_names, inception_reason or "Inception metrics disabled")
         if real_domain is not None:
-            features, logits = embed(images)
-            results += domain_metrics(real_domain[0], features, logits, space, settings)
-        check = memorisation_check(images, real_train, real_patient_ids, settings.memorisation_quantile)
-        results.append(MetricResult(NEAR_COPY_METRIC, 100.0 * check.summary()["near_copy_fraction"],
-                                    features="pixels (RMS)"))
+            def with_domain(images: torch.Tensor = images) -> list[MetricResult]:
+                features, logits = embed(images)
+                return domain_metrics(real_domain[0], features, logits, space, settings)
+            results += _guarded(domain_metric_names(space), space, with_domain)
+        else:
+            results += [MetricResult.missing(n, domain_reason or "no domain classifier", space)
+                        for n in domain_metric_names(space or "classifier-real")]
+
+        def near_copies(images: torch.Tensor = images) -> list[MetricResult]:
+            check = memorisation_check(images, real_train, real_patient_ids, settings.memorisation_quantile)
+            return [MetricResult(NEAR_COPY_METRIC, 100.0 * check.summary()["near_copy_fraction"],
+                                 features="pixels (RMS)")]
+        results += _guarded([NEAR_COPY_METRIC], "pixels (RMS)", near_copies)
         rows += [{"set": label, **result.as_row()} for result in results]
         log.info("scored %s: %d images, %d metrics", label, images.shape[0], len(results))
     return pd.DataFrame(rows, columns=["set", "name", "value", "status", "reason", "features"]).rename(
         columns={"name": "metric"})
+
+
+def not_computed_rows(labels: Sequence[str], channel_names: Sequence[str], space: str, reason: str) -> pd.DataFrame:
+    """The rows ``score_image_sets`` would give, all not computed for ``reason`` (e.g. no real images)."""
+    names = [*inception_metric_names(channel_names), *domain_metric_names(space), NEAR_COPY_METRIC]
+    return pd.DataFrame([{"set": label, **MetricResult.missing(name, reason).as_row()} for label in labels
+                         for name in names]).rename(columns={"name": "metric"})

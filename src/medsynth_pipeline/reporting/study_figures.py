@@ -18,7 +18,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from sklearn.manifold import TSNE  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
+from medsynth_pipeline.metrics.results import InsufficientData  # noqa: E402
+
 CLASS_COLOURS = ("tab:blue", "tab:red")
+MIN_TSNE_POINTS = 5  # below this t-SNE has no meaningful neighbourhood to preserve
 
 
 def _colours(n: int) -> list:
@@ -87,6 +90,8 @@ def tsne_embedding(
     The perplexity is capped below a third of the sample count, which t-SNE needs to be well defined.
     """
     names = [name for name, images in groups.items() if len(images)]
+    if sum(len(groups[n]) for n in names) < MIN_TSNE_POINTS:
+        raise InsufficientData(f"t-SNE needs at least {MIN_TSNE_POINTS} images, got {sum(len(groups[n]) for n in names)}")
     data = np.concatenate([np.asarray(groups[n], dtype=np.float32).reshape(len(groups[n]), -1) for n in names])
     perplexity = float(min(perplexity, max(2.0, (len(data) - 1) / 3.0)))
     embedded = TSNE(n_components=2, perplexity=perplexity, max_iter=max_iter, init="pca",

@@ -64,11 +64,16 @@ def comparison_table(
 
 
 def not_computed_notes(long: pd.DataFrame) -> list[str]:
-    """One line per metric that was not computed, with its reason (deduplicated)."""
+    """One line per reason, naming the metrics (and rows) it kept from being computed."""
     if "status" not in long.columns:
         return []
     missing = long[long["status"] == "not computed"]
-    return [f"{metric}: {reason}" for (metric, reason), _ in missing.groupby(["metric", "reason"], sort=False)]
+    lines = []
+    for reason, group in missing.groupby("reason", sort=False):
+        metrics = ", ".join(dict.fromkeys(group["metric"]))
+        rows = ", ".join(dict.fromkeys(group["row"])) if "row" in group else ""
+        lines.append(f"{metrics}" + (f" ({rows})" if rows else "") + f": {reason}")
+    return lines
 
 
 def markdown_table(table: pd.DataFrame) -> str:

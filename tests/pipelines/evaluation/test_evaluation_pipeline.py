@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 from kedro.io import DataCatalog
 
-from medsynth_pipeline.pipelines.evaluation.nodes import augmentation_study
+from medsynth_pipeline.pipelines.evaluation.nodes import (
+    augmentation_study,
+    check_memorisation,
+    slice_level_accuracy,
+    tstr_study,
+)
 
 from .conftest import MODEL, make_classical, make_patches, make_synthetic, run_toy_evaluation
 
@@ -75,3 +80,20 @@ def test_a_test_patient_never_reaches_training(test_parameters: dict[str, Any]) 
     with pytest.raises(ValueError, match="TE2"):
         augmentation_study(patches, moved, synthetic, synthetic_meta, classical, classical_meta, MODEL,
                            evaluation["augmentation_study"], evaluation["task"], "cpu")
+
+
+def test_unlabelled_synthetic_images_are_scored_but_left_out_of_the_studies(test_parameters: dict[str, Any]) -> None:
+    """An unconditional GAN trained on both classes gives images without a class: explained, not guessed."""
+    patches, metadata = make_patches()
+    synthetic, synthetic_meta = make_synthetic(patches)
+    synthetic_meta = synthetic_meta.assign(clin_sig=pd.NA)
+    evaluation = test_parameters["evaluation"]
+    sca = slice_level_accuracy(patches, metadata, synthetic, synthetic_meta, *make_classical(patches, metadata), MODEL,
+                               evaluation["sca"], evaluation["task"], "cpu")
+    assert sca.loc[0, "status"] == "not computed" and "no 'clin_sig' label" in sca.loc[0, "reason"]
+    tstr_runs, tstr_predictions, _ = tstr_study(patches, metadata, synthetic, synthetic_meta, MODEL, evaluation["tstr"],
+                                                evaluation["task"], "cpu")
+    assert tstr_runs.loc[0, "status"] == "not computed" and tstr_predictions.empty
+    pairs, _, summary, _ = check_memorisation(patches, metadata, synthetic, synthetic_meta, MODEL,
+                                              evaluation["memorisation"], evaluation["scoring"], evaluation["task"])
+    assert summary.loc[0, "n_synthetic"] == 24 and pairs.iloc[0]["near_copy"]  # set metrics need no label

@@ -31,7 +31,7 @@ def test_tables_in_the_papers_layout(reported: DataCatalog) -> None:
     assert header.startswith("| row | data | IS-ADC | FID-ADC | SCA |")  # 002 Table II order first
     toy_row = next(line for line in table.splitlines() if line.startswith("| toy |"))
     assert "not computed" in toy_row and " ± " in toy_row
-    assert "FID-ADC:" in table and "absent.pth" in table  # the reason, next to the table
+    assert "FID-ADC, IS-ADC, KID-ADC (toy, real data (toy)): " in table and "absent.pth" in table  # reason by the table
     study = reported.load("reporting.augmentation_study_markdown")
     assert "| toy: real + classical + GAN |" in study and re.search(r"\d+\.\d ± \d+\.\d \[", study)
     assert "toy" in reported.load("reporting.memorisation_csv")["model"].tolist()

@@ -18,7 +18,12 @@ from medsynth_pipeline.reporting.study_figures import (
     roc_curves_figure,
     tsne_figure,
 )
-from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
+from medsynth_pipeline.reporting.tables import (
+    comparison_table,
+    markdown_table,
+    markdown_with_notes,
+    not_computed_notes,
+)
 
 # Per-model figures: dataset name in reporting.<model> -> caption. The report links them in this order.
 FIGURES = {
@@ -55,42 +60,53 @@ def _ordered_metrics(summary: pd.DataFrame, first: list[str]) -> list[str]:
 def gan_comparison_tables(
     summary: pd.DataFrame, ttests: pd.DataFrame, params: dict[str, Any]
 ) -> tuple[pd.DataFrame, str, pd.DataFrame, str]:
-    """002 Table II layout (models and real-data rows × metrics, mean ± std over synthetic sets)."""
-    long = summary.rename(columns={"row": "row"})
-    table = comparison_table(long, metric_order=_ordered_metrics(summary, params["comparison_metrics_first"]),
-                             digits=int(params["digits"]), percent=params["percent_metrics"])
+    """002 Table II layout (models and real-data rows × metrics, mean ± std over synthetic sets), in two
+    Markdown tables: the paper's Inception metrics and SCA, then the offline domain metrics."""
     data = summary.drop_duplicates("row").set_index("row")["data"]
-    table.insert(1, "data", table["row"].map(data))
-    notes = ["Mean ± std over the synthetic sets of each model; real-data rows: the held-out real images.",
-             *not_computed_notes(summary)]
+    metrics = _ordered_metrics(summary, params["comparison_metrics_first"])
+    paper = [m for m in metrics if m.split("-")[0] in ("IS", "FID", "KID") and "-real" not in m or m == "SCA"]
+    tables = []
+    for columns in (paper, [m for m in metrics if m not in paper]):
+        table = comparison_table(summary, metric_order=columns, digits=int(params["digits"]),
+                                 percent=params["percent_metrics"])
+        table.insert(1, "data", table["row"].map(data))
+        tables.append(table)
+    notes = ["Mean ± std over the synthetic sets of each model; real-data rows: the held-out real images "
+             "scored like one more set.", *not_computed_notes(summary)]
+    text = (markdown_with_notes(TABLES["gan_comparison"], tables[0])
+            + "\n" + markdown_table(tables[1]) + "\n\n" + "".join(f"- {note}\n" for note in notes))
     tests_md = markdown_with_notes(TABLES["gan_comparison_ttests"], ttests.round(4) if len(ttests) else
                                    pd.DataFrame({"note": ["no two models were scored on the same data"]}))
-    return summary, markdown_with_notes(TABLES["gan_comparison"], table, notes), ttests, tests_md
+    return summary, text, ttests, tests_md
 
 
-def study_tables(summary: pd.DataFrame, params: dict[str, Any], study: str) -> tuple[pd.DataFrame, str]:
-    """004 Table 1 layout: one row per model and condition, metrics as mean ± std [95 % CI] in %."""
+def _not_run_lines(runs: pd.DataFrame, study: str) -> list[str]:
+    if "status" not in runs:
+        return []
+    missing = runs[runs["status"] == "not computed"]
+    return [f"{study} {r.model}, {r.condition}: not computed ({r.reason})" for r in missing.itertuples()]
+
+
+def study_tables(summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any], study: str) -> tuple[pd.DataFrame, str]:
+    """004 Table 1 layout: one row per model and condition, metrics as mean ± std [95 % CI] in %; a note for
+    every condition that could not be run, with the reason."""
+    notes = _not_run_lines(runs, TABLES[study].split(" (")[0])
     if summary.empty:
-        return summary, markdown_with_notes(TABLES[study], pd.DataFrame({"note": ["no condition was run"]}))
+        return summary, markdown_with_notes(TABLES[study], pd.DataFrame({"note": ["no condition was run"]}), notes)
     long = summary.assign(row=summary["model"] + ": " + summary["condition"], n=summary["n_seeds"])
     table = comparison_table(long, metric_order=params["study_metrics"], digits=1,
                              percent=params["percent_metrics"], with_ci=True)
-    notes = ["Mean ± std over seeds, [95 % bootstrap CI] with test patients resampled; in %."]
+    notes = ["Mean ± std over seeds, [95 % bootstrap CI] with test patients resampled; in %.", *notes]
     return summary, markdown_with_notes(TABLES[study], table, notes)
 
 
-def tstr_tables(summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
-    """The TSTR/TRTR table, plus a note for every model whose TSTR was not computed."""
-    out, text = study_tables(summary, params, "tstr")
-    if "status" in runs:
-        missing = runs[runs["status"] == "not computed"]
-        text += "".join(f"- TSTR {r.model}: not computed ({r.reason})\n" for r in missing.itertuples())
-    return out, text
-
-
 def memorisation_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    counts = {c: summary[c].astype(int) for c in ("n_synthetic", "n_near_copies")}
-    view = summary.assign(**counts, **{"near-copy %": 100 * summary["near_copy_fraction"]}).round(4)
+    view = summary.copy()
+    if "near_copy_fraction" in view:
+        view["near-copy %"] = 100 * view["near_copy_fraction"]
+        for column in ("n_synthetic", "n_near_copies"):
+            view[column] = view[column].astype("Int64")
+    view = view.round(4).fillna("")
     notes = ["Near copy: RMS distance to the nearest real training image at or below the given quantile of "
              "real-vs-real distances between patients; a generator that copies nothing flags about that share."]
     return summary, markdown_with_notes(TABLES["memorisation"], view, notes)
@@ -119,6 +135,8 @@ def plot_intervals(summary: pd.DataFrame, model: dict[str, Any], params: dict[st
 
 
 def plot_tsne(points: pd.DataFrame, task: dict[str, Any]) -> Figure:
+    if points["panel"].isna().all():
+        return _message_figure(f"t-SNE not computed: {points['reason'].iloc[0]}")
     embedding = {p: g[["x", "y"]].to_numpy() for p, g in points.groupby("panel", sort=False)}
     labels = {p: g["label"].to_numpy() for p, g in points.groupby("panel", sort=False)}
     return tsne_figure(embedding, labels, task["class_names"], ["real", "classical", "GAN"],
@@ -126,6 +144,8 @@ def plot_tsne(points: pd.DataFrame, task: dict[str, Any]) -> Figure:
 
 
 def plot_memorisation_pairs(examples: dict[str, Any], pairs: pd.DataFrame) -> Figure:
+    if pairs.empty:
+        return _message_figure("memorisation check not computed (see the memorisation table)")
     shown = pairs.head(len(examples["synthetic"])).reset_index(drop=True)
     shown = shown.assign(synthetic_index=np.arange(len(shown)), nearest_real_index=np.arange(len(shown)))
     return memorisation_pairs_figure(examples["synthetic"].numpy(), examples["real"].numpy(), shown,
@@ -133,6 +153,8 @@ def plot_memorisation_pairs(examples: dict[str, Any], pairs: pd.DataFrame) -> Fi
 
 
 def plot_memorisation_distances(pairs: pd.DataFrame, reference: pd.DataFrame, examples: dict[str, Any]) -> Figure:
+    if pairs.empty or reference.empty:
+        return _message_figure("memorisation check not computed (see the memorisation table)")
     return distance_histogram_figure(pairs["distance"].to_numpy(), reference["distance"].to_numpy(),
                                      float(examples["threshold"]))
 
@@ -145,7 +167,7 @@ def _dataset_lines(patient_splits: pd.DataFrame, comparison: pd.DataFrame) -> di
     }
     if "has_clin_sig" in patient_splits:
         lines["patients with a ClinSig finding"] = int(patient_splits["has_clin_sig"].astype(bool).sum())
-    sets = comparison.groupby("row")["n"].max()
+    sets = comparison.groupby("row")["sets"].max()
     for row in comparison.drop_duplicates("row").itertuples():
         if not str(row.row).startswith("real data"):
             lines[f"model {row.row}"] = (f"{int(sets[row.row])} synthetic sets scored against the real training "
@@ -176,7 +198,7 @@ def _settings_lines(evaluation: dict[str, Any], synthetic: dict[str, Any]) -> di
 
 def write_report(
     comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, tstr_md: str, memorisation_md: str,
-    tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
+    augmentation_runs: pd.DataFrame, tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
     params: dict[str, Any], models: list[str],
 ) -> str:
     """REPORT.md: dataset, settings, every table (embedded and linked), per-model figures, what was not computed."""
@@ -205,8 +227,7 @@ def write_report(
         ReportSection("t-SNE (004 Fig. 6)", "", figures=figures(["tsne"])),
         ReportSection("Real vs synthetic images and GAN loss curves", "", links=gan),
     ]
-    missing = [f"{note}" for note in not_computed_notes(comparison_summary)]
-    if "status" in tstr_runs:
-        missing += [f"TSTR {r.model}: {r.reason}" for r in tstr_runs[tstr_runs["status"] == "not computed"].itertuples()]
+    missing = [*not_computed_notes(comparison_summary), *_not_run_lines(augmentation_runs, "augmentation study"),
+               *_not_run_lines(tstr_runs, "TSTR")]
     return render_report(params["title"], _dataset_lines(patient_splits, comparison_summary),
                          _settings_lines(evaluation, synthetic), sections, missing)

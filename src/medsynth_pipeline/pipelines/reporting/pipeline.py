@@ -23,7 +23,6 @@ from medsynth_pipeline.pipelines.reporting.nodes import (
     plot_tsne,
     plot_tstr_roc,
     study_tables,
-    tstr_tables,
     write_report,
 )
 
@@ -70,17 +69,17 @@ def tables_and_report(models: list[str]) -> Pipeline:
               "reporting.gan_comparison_ttests_csv", "reporting.gan_comparison_ttests_markdown"],
              name="reporting_gan_comparison_tables"),
         Node(partial(study_tables, study="augmentation_study"),
-             ["evaluation.augmentation_study_summary", "params:reporting"],
+             ["evaluation.augmentation_study_summary", "evaluation.augmentation_study_runs", "params:reporting"],
              ["reporting.augmentation_study_csv", "reporting.augmentation_study_markdown"],
              name="reporting_augmentation_study_tables"),
-        Node(tstr_tables, ["evaluation.tstr_summary", "evaluation.tstr_runs", "params:reporting"],
+        Node(partial(study_tables, study="tstr"), ["evaluation.tstr_summary", "evaluation.tstr_runs", "params:reporting"],
              ["reporting.tstr_csv", "reporting.tstr_markdown"], name="reporting_tstr_tables"),
         Node(memorisation_tables, "evaluation.memorisation_summary",
              ["reporting.memorisation_csv", "reporting.memorisation_markdown"], name="reporting_memorisation_tables"),
         Node(partial(write_report, models=models),
              ["evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown",
               "reporting.augmentation_study_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown",
-              "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic",
+              "evaluation.augmentation_study_runs", "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic",
               "params:reporting"],
              "reporting.report", name="write_report"),
     ])

@@ -19,16 +19,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.resample import (
-    choose_crop_centre,
-    inside_fraction,
-    physical_region,
-    resample_onto,
-    working_grid,
-)
+from medsynth_pipeline.imaging.resample import physical_region, resample_onto, working_grid
 
 logger = logging.getLogger(__name__)
 
@@ -298,93 +291,3 @@ def _as_euler(transform: sitk.Transform) -> sitk.Transform:
     if isinstance(transform, sitk.CompositeTransform):
         return transform.GetNthTransform(transform.GetNumberOfTransforms() - 1)
     return transform
-
-
-@dataclass(frozen=True)
-class CropSettings:
-    """The working grid every sequence of a patient is resampled onto; from ``registration.working_grid``."""
-
-    size_px: tuple[int, int]
-    spacing_xy_mm: float
-    spacing_z_mm: float | None
-    depth_mm: float | None
-    antialias: bool
-    centre_rule: str
-
-    @classmethod
-    def from_params(cls, grid: dict, centre_rule: str) -> CropSettings:
-        size = tuple(int(v) for v in grid["size_px"])
-        if len(size) != 2 or min(size) < 1:
-            raise ValueError(f"registration.working_grid.size_px must be two positive integers, got {grid['size_px']}")
-        return cls(
-            size_px=size,
-            spacing_xy_mm=float(grid["spacing_xy_mm"]),
-            spacing_z_mm=None if grid.get("spacing_z_mm") is None else float(grid["spacing_z_mm"]),
-            depth_mm=None if grid.get("depth_mm") is None else float(grid["depth_mm"]),
-            antialias=bool(grid.get("antialias", True)),
-            centre_rule=str(centre_rule),
-        )
-
-
-def register_and_crop_patient(
-    patient_id: str,
-    fixed_kind: str,
-    volumes: dict[str, sitk.Image],
-    findings_lps: np.ndarray,
-    rigid: RegistrationSettings,
-    crop: CropSettings,
-) -> tuple[dict[str, sitk.Image], list[dict]]:
-    """All of one patient's sequences registered to ``fixed_kind`` and resampled on one cropped grid.
-
-    Returns ``{kind: image}`` on the working grid (float32, physical units; voxels outside a moving
-    sequence's field of view are 0) and one report row per moving kind.
-    """
-    fixed = volumes[fixed_kind]
-    centre, rule_used = choose_crop_centre(crop.centre_rule, fixed, findings_lps)
-    grid = working_grid(fixed, centre, crop.size_px, crop.spacing_xy_mm, crop.spacing_z_mm, crop.depth_mm)
-    out = {fixed_kind: resample_onto(fixed, grid, antialias=crop.antialias)}
-    fixed_roi = metric_image(fixed, centre, rigid) if len(volumes) > 1 else None
-    rows = []
-    for kind, moving in volumes.items():
-        if kind == fixed_kind:
-            continue
-        label = f"{patient_id} {kind}→{fixed_kind}"
-        before = register_rigid(fixed, moving, centre, _disabled(rigid), label=label, fixed_roi=fixed_roi)
-        result = register_rigid(fixed, moving, centre, rigid, label, fixed_roi) if rigid.enabled else before
-        out[kind] = resample_onto(moving, grid, result.transform, antialias=crop.antialias)
-        rows.append(
-            {
-                "patient_id": patient_id,
-                "moving_kind": kind,
-                "fixed_kind": fixed_kind,
-                "registered": rigid.enabled,
-                **result.parameters(),
-                "metric_initial": before.metric,
-                "metric_final": result.metric,
-                "iterations": result.iterations,
-                "stop_condition": result.stop_condition,
-                "seconds": round(result.seconds, 3),
-                "inside_fov_fraction": inside_fraction(moving, grid, result.transform),
-                "crop_centre_rule": rule_used,
-            }
-        )
-    return out, rows
-
-
-def _disabled(settings: RegistrationSettings) -> RegistrationSettings:
-    return RegistrationSettings(**{**settings.__dict__, "enabled": False})
-
-
-def pick_series(rows: pd.DataFrame) -> pd.Series:
-    """The one series of a kind to use when a patient has several (ProstateX has sagittal and coronal T2w).
-
-    Most axial first (slice normal closest to the patient's z axis), then most slices, then the smallest
-    series UID so the choice never depends on row order.
-    """
-    if rows.empty:
-        raise ValueError("pick_series: no series to choose from")
-    axial = rows["direction"].map(lambda d: abs(float(np.asarray(d, dtype=float).reshape(9)[8])))
-    ranked = rows.assign(_axial=axial.round(3)).sort_values(
-        ["_axial", "size_z", "series_uid"], ascending=[False, False, True], kind="stable"
-    )
-    return ranked.drop(columns="_axial").iloc[0]

@@ -7,14 +7,16 @@ import pandas as pd
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.registration import (
+from medsynth_pipeline.imaging.patient_registration import (
     CropSettings,
+    pick_series,
+    register_and_crop_patient,
+)
+from medsynth_pipeline.imaging.registration import (
     RegistrationSettings,
     box_corners,
     euler_parameters,
     max_displacement_difference,
-    pick_series,
-    register_and_crop_patient,
     register_rigid,
 )
 

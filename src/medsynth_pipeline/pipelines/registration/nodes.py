@@ -12,12 +12,12 @@ import SimpleITK as sitk
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.patches import normalise
-from medsynth_pipeline.imaging.registration import (
+from medsynth_pipeline.imaging.patient_registration import (
     CropSettings,
-    RegistrationSettings,
     pick_series,
     register_and_crop_patient,
 )
+from medsynth_pipeline.imaging.registration import RegistrationSettings
 from medsynth_pipeline.imaging.resample import findings_of
 from medsynth_pipeline.imaging.series_io import read_volume
 from medsynth_pipeline.reporting.patch_grid import registration_check_figure

@@ -77,6 +77,10 @@ def train_gan(
     probe_range = _output_range(params["system"], channels, height, training_set.num_classes)
     data = TrainingData(to_range(training_set.images, probe_range), training_set.labels)
     fractions = schedule.get("snapshot_fractions") or []
+    unknown = set(trainer) - set(TrainerConfig.__dataclass_fields__) | {"iterations", "batch_size"} & set(trainer)
+    if unknown:
+        raise ValueError(f"gan_training.{name}.trainer: unknown or misplaced keys {sorted(unknown)} "
+                         "(iterations and batch_size belong under schedule)")
     config = TrainerConfig(
         iterations=iterations,
         batch_size=batch_size,

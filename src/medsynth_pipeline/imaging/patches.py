@@ -244,6 +244,9 @@ def patient_patches(
     seen_slices: set[int] = set()
     for finding in _most_significant_first(list(findings)):
         position = (float(finding["pos_x"]), float(finding["pos_y"]), float(finding["pos_z"]))
+        if not np.all(np.isfinite(position)):
+            skipped.append(f"{patient_id} finding {finding.get('fid')}: no position")
+            continue
         centre = volume_centre_at(reference, position) if spec.centre_on == "volume" else position
         if spec.centre_on == "volume":
             k = int(np.round(reference.TransformPhysicalPointToContinuousIndex(position)[2]))
@@ -262,6 +265,7 @@ def patient_patches(
     lesion_points = np.array(
         [[float(f["pos_x"]), float(f["pos_y"]), float(f["pos_z"])] for f in findings], dtype=float
     ).reshape(-1, 3)
+    lesion_points = lesion_points[np.isfinite(lesion_points).all(axis=1)]
     for centre in background_centres(
         reference,
         lesion_points,

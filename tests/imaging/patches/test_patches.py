@@ -162,7 +162,8 @@ def test_patient_patches_labels_and_negatives():
     sig = volume.TransformContinuousIndexToPhysicalPoint((30.0, 30.0, 3.0))
     benign = volume.TransformContinuousIndexToPhysicalPoint((40.0, 26.0, 6.0))
     edge = volume.TransformContinuousIndexToPhysicalPoint((0.0, 0.0, 5.0))
-    findings = [_finding(1, sig, True, 3, gleason="4+3"), _finding(2, benign, False, None, "TZ"), _finding(3, edge, False, 1)]
+    findings = [_finding(1, sig, True, 3, gleason="4+3"), _finding(2, benign, False, None, "TZ"), _finding(3, edge, False, 1),
+                _finding(4, (np.nan, np.nan, np.nan), False, None)]  # fmt: skip
     spec = PatchSpec(16, 16.0, ("ADC",))
     back = BackgroundSpec(per_patient=2, semi_axes_mm=(10.0, 10.0, 10.0), min_lesion_distance_mm=5.0)
     images, rows, skipped = patient_patches("P9", {"ADC": volume}, findings, spec, back, np.random.default_rng(0))
@@ -174,7 +175,8 @@ def test_patient_patches_labels_and_negatives():
     assert (lesion_rows[0]["center_x"], lesion_rows[0]["center_y"]) == pytest.approx(sig[:2])
     negatives = [r for r in rows if not r["is_lesion"]]
     assert len(negatives) == 2 and all(r["fid"] is None and r["clin_sig"] is False for r in negatives)
-    assert len(skipped) == 1 and "P9 finding 3" in skipped[0] and "inside" in skipped[0]
+    assert len(skipped) == 2 and "P9 finding 3" in skipped[0] and "inside" in skipped[0]
+    assert skipped[1] == "P9 finding 4: no position"
 
 
 def test_volume_centred_preset_makes_one_patch_per_slice_with_the_worst_finding():

@@ -174,3 +174,18 @@ def test_settings_reject_inconsistent_combinations() -> None:
         system_factory("pix2pix", TINY)
     with pytest.raises(ValueError, match="invalid settings"):
         system_factory("cogan", TINY, {"alpha": 1.0})
+
+
+def test_gan_training_plug_in_builds_the_synthesizer_and_refuses_what_it_cannot_do() -> None:
+    from medsynth_pipeline.training.registry import build_system
+
+    spec = {"factory": "medsynth_pipeline.training.mpmri_factory:gan_training_system",
+            "kind": "semi_supervised", "architecture": TINY, "settings": {"n_critic": 1}}
+    system = build_system(spec, channels=2, image_size=SIZE, num_classes=0)
+    assert {"synthesizer", "D_ADC", "D_T2w", "D_AAE"} == set(system.networks())
+    with pytest.raises(ValueError, match="nonCS pool"):
+        build_system({**spec, "settings": {"beta": 1.0}}, channels=2, image_size=SIZE, num_classes=0)
+    with pytest.raises(ValueError, match="needs 2 channel"):
+        build_system(spec, channels=3, image_size=SIZE, num_classes=0)
+    with pytest.raises(ValueError, match="unconditional"):
+        build_system(spec, channels=2, image_size=SIZE, num_classes=2)

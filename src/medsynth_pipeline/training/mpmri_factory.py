@@ -52,3 +52,28 @@ def system_factory(
         return lambda: SupervisedPairSystem(arch, sup)
     cogan = _settings(CoganSettings, values, kind)
     return lambda: CoganSystem(arch, cogan)
+
+
+def gan_training_system(spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int) -> GANSystem:
+    """The plug-in form for the ``gan_training`` stage (``system.factory`` =
+    ``medsynth_pipeline.training.mpmri_factory:gan_training_system``), so a 002 synthesizer can be one of
+    the run's models and go through augmentation, evaluation and the report like the others.
+
+    ``spec``: ``kind``, ``architecture``, ``settings`` as in :func:`system_factory`. That stage trains one
+    image set per model (select ``rows: {clin_sig: true}``, ``channels: [ADC, T2W]``), so there is no real
+    nonCS pool for C_ADC / C_T2w: β must be 0 there; the full Eq. 10 runs in the ``mpmri_synthesis`` pipeline.
+    """
+    if num_classes:
+        raise ValueError("the mpMRI synthesizers are unconditional (a CS generator): set select.label_column to null")
+    kind = spec.get("kind", "semi_supervised")
+    settings = dict(spec.get("settings") or {})
+    wanted = 1 if settings.get("modalities") == "adc" else 2
+    if channels != wanted:
+        raise ValueError(f"an mpMRI '{kind}' system needs {wanted} channel(s) (ADC{', T2W' if wanted == 2 else ''}), "
+                         f"the selected patches have {channels}")
+    if float(settings.get("beta", 0.0)) > 0:
+        raise ValueError("gan_training gives a system one image set, no real nonCS pool: use beta 0 there "
+                         "(the auxiliary distance, Eqs. 8-10, runs in the mpmri_synthesis pipeline)")
+    settings.setdefault("beta", 0.0)
+    architecture = {**dict(spec.get("architecture") or {}), "image_size": image_size}
+    return system_factory(kind, architecture, settings)()

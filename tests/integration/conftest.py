@@ -24,7 +24,11 @@ def require(condition: bool, what: str, how: str) -> None:
 
 
 def project_clone(tmp_path: Path) -> Path:
-    """A clone of the committed project (its own data/, mlflow.db, .airflow/) for whole-pipeline runs."""
+    """A clone of the committed project (its own data/, mlflow.db, .airflow/) for whole-pipeline runs.
+
+    Runs in it use its own ``src`` (``clone_env``): code and conf of one commit, and the commit that the
+    MLflow runs are tagged with.
+    """
     clone = tmp_path / "project"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True, timeout=120)
     for layer in ("01_raw", "02_intermediate", "03_primary", "04_feature", "05_model_input", "06_models",
@@ -37,9 +41,14 @@ def kedro_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1", "MPLBACKEND": "Agg", **extra}
 
 
+def clone_env(project: Path, **extra: str) -> dict[str, str]:
+    """``kedro_env`` importing the package from ``project/src`` (ahead of the editable install)."""
+    return kedro_env(PYTHONPATH=str(project / "src"), **extra)
+
+
 def run_kedro(project: Path, *args: str, timeout: int = 1200) -> None:
-    """``kedro run`` of the project's venv in ``project``; the output is shown when it fails."""
-    done = subprocess.run([str(ROOT / ".venv/bin/kedro"), "run", *args], cwd=project, env=kedro_env(),
+    """``kedro run`` of the project's venv in ``project`` on its own code; the output is shown when it fails."""
+    done = subprocess.run([str(ROOT / ".venv/bin/kedro"), "run", *args], cwd=project, env=clone_env(project),
                           capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"kedro run {' '.join(args)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
 
@@ -51,6 +60,7 @@ class Helpers:
     require = staticmethod(require)
     project_clone = staticmethod(project_clone)
     kedro_env = staticmethod(kedro_env)
+    clone_env = staticmethod(clone_env)
     run_kedro = staticmethod(run_kedro)
 
 

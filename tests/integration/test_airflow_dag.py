@@ -12,13 +12,12 @@ import pytest
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW_VENV = ROOT / ".venv-airflow"
-COMMITTED_DAGS = sorted((ROOT / "airflow" / "dags").glob("*_dag.py"))
 
 
 def _ops(helpers, project: Path, *args: str, timeout: int = 1800, **env: str) -> str:
     done = subprocess.run(["bash", str(project / "ops/airflow.sh"), *args], cwd=project, capture_output=True,
                           text=True, timeout=timeout,
-                          env=helpers.kedro_env(PROJECT_VENV=str(ROOT / ".venv"), AIRFLOW_VENV=str(AIRFLOW_VENV),
+                          env=helpers.clone_env(project, PROJECT_VENV=str(ROOT / ".venv"), AIRFLOW_VENV=str(AIRFLOW_VENV),
                                         MEDSYNTH_PROJECT_PATH=str(project), **env))
     assert done.returncode == 0, f"ops/airflow.sh {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
     return done.stdout
@@ -31,13 +30,13 @@ def airflow_project(helpers, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_committed_dags_are_current(helpers, airflow_project: Path) -> None:
-    assert COMMITTED_DAGS, "no DAG committed in airflow/dags: run make airflow-dag"
+    dags = airflow_project / "airflow" / "dags"
+    committed = {path.name: path.read_text() for path in dags.glob("*_dag.py")}
+    assert committed, "no DAG committed in airflow/dags: run make airflow-dag"
     _ops(helpers, airflow_project, "dag", DAG_ENVS="base demo")
-    for committed in COMMITTED_DAGS:
-        regenerated = airflow_project / "airflow" / "dags" / committed.name
-        assert regenerated.read_text() == committed.read_text(), (
-            f"{committed.relative_to(ROOT)} is stale: the pipeline changed; run make airflow-dag and commit"
-        )
+    regenerated = {path.name: path.read_text() for path in dags.glob("*_dag.py")}
+    stale = sorted(name for name in regenerated if committed.get(name) != regenerated[name])
+    assert not stale, f"airflow/dags/{stale} stale: the pipeline changed; run make airflow-dag and commit"
 
 
 def test_committed_dags_import_in_airflow(helpers, airflow_project: Path) -> None:
@@ -53,10 +52,10 @@ def test_two_scheduled_runs_are_identical_and_tracked(helpers, airflow_project: 
         out = _ops(helpers, airflow_project, "test", "test")
         assert "state=success" in out, out
         manifest = airflow_project / f"manifest_{attempt}.json"
-        subprocess.run([python, str(ROOT / "ops/repro_check.py"), "manifest", "--data",
+        subprocess.run([python, str(airflow_project / "ops/repro_check.py"), "manifest", "--data",
                         str(airflow_project / "data"), "--out", str(manifest)], check=True, timeout=600)
         manifests.append(manifest)
-    compared = subprocess.run([python, str(ROOT / "ops/repro_check.py"), "compare", *map(str, manifests)],
+    compared = subprocess.run([python, str(airflow_project / "ops/repro_check.py"), "compare", *map(str, manifests)],
                               capture_output=True, text=True, timeout=600)
     assert compared.returncode == 0, compared.stdout
     assert len(json.loads(manifests[0].read_text())) > 0
@@ -67,7 +66,7 @@ def test_two_scheduled_runs_are_identical_and_tracked(helpers, airflow_project: 
             "df = mlflow.search_runs(search_all_experiments=True);"
             "print(json.dumps([{k[5:]: v for k, v in r.items() if k.startswith('tags.')} | {'status': r['status']}"
             " for r in df.to_dict('records')]))")],
-        cwd=airflow_project, capture_output=True, text=True, timeout=300, env=helpers.kedro_env(), check=True,
+        cwd=airflow_project, capture_output=True, text=True, timeout=300, env=helpers.clone_env(airflow_project), check=True,
     ).stdout.strip().splitlines()[-1]
     runs = json.loads(runs)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=airflow_project, capture_output=True, text=True).stdout.strip()

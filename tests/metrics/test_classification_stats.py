@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from medsynth_pipeline.metrics.classification import binary_metrics, bootstrap_metrics
+from sklearn.metrics import roc_auc_score
+
+from medsynth_pipeline.metrics.classification import binary_metrics, bootstrap_metrics, roc_auc
 from medsynth_pipeline.metrics.statistics import pairwise_t_tests, summarise, welch_t_test
 
 
@@ -19,6 +21,13 @@ def test_binary_metrics_by_hand() -> None:
     assert metrics["specificity"] == pytest.approx(1 / 2)
     assert metrics["roc_auc"] == pytest.approx(3 / 6)  # 3 of 6 positive/negative pairs ranked right
     assert np.isnan(binary_metrics(np.array([1, 1]), np.array([0.2, 0.8]))["roc_auc"])
+
+
+def test_auc_equals_scikit_learn_with_ties() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, size=200)
+    score = np.round(rng.uniform(size=200) + 0.3 * y, 1)  # rounding makes ties
+    assert roc_auc(y, score) == pytest.approx(roc_auc_score(y, score), abs=1e-12)
 
 
 def test_bootstrap_ci_covers_the_truth_on_a_toy() -> None:

@@ -19,7 +19,7 @@ from medsynth_pipeline.metrics.inception import (
     to_inception_uint8,
 )
 
-N_IMAGES = 10
+N_IMAGES = 4
 SPLITS = 2
 
 

@@ -1,6 +1,6 @@
 """Binary classification statistics with bootstrap confidence intervals.
 
-Accuracy, sensitivity, specificity (at a probability threshold) and ROC AUC (scikit-learn). Confidence
+Accuracy, sensitivity, specificity (at a probability threshold) and ROC AUC. Confidence
 intervals are percentile bootstraps over the test set; when patient ids are given the bootstrap resamples
 *patients* (all their images together), because images of one patient are not independent. When several
 seeds were trained, each bootstrap replicate averages the metric over the seeds, so the interval is that of
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
+from scipy.stats import rankdata
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,17 @@ def _check(y_true: np.ndarray, probability: np.ndarray) -> None:
         raise ValueError(f"labels {y_true.shape} and probabilities {probability.shape} must be equal 1-D arrays")
     if not np.isin(y_true, (0, 1)).all():
         raise ValueError("labels must be 0 (negative) or 1 (positive)")
+
+
+def roc_auc(y_true: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve as the Mann-Whitney statistic (ties count one half), equal to
+    ``sklearn.metrics.roc_auc_score`` but cheap enough for thousands of bootstrap replicates."""
+    positives = y_true == 1
+    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = rankdata(score)
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def binary_metrics(y_true: np.ndarray, probability: np.ndarray, threshold: float = 0.5) -> dict[str, float]:
@@ -40,7 +51,7 @@ def binary_metrics(y_true: np.ndarray, probability: np.ndarray, threshold: float
         "accuracy": float(np.mean(predicted == positives)),
         "sensitivity": float(predicted[positives].mean()) if positives.any() else float("nan"),
         "specificity": float((~predicted[negatives]).mean()) if negatives.any() else float("nan"),
-        "roc_auc": float(roc_auc_score(y_true, probability)) if both else float("nan"),
+        "roc_auc": roc_auc(y_true, probability) if both else float("nan"),
     }
 
 

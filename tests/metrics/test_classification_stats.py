@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from sklearn.metrics import roc_auc_score
 
 from medsynth_pipeline.metrics.classification import binary_metrics, bootstrap_metrics, roc_auc
-from medsynth_pipeline.metrics.statistics import pairwise_t_tests, summarise, welch_t_test
+from medsynth_pipeline.metrics.statistics import compare_runs, pairwise_t_tests, summarise, welch_t_test
 
 
 def test_binary_metrics_by_hand() -> None:
@@ -75,3 +74,17 @@ def test_summaries_and_welch_t_test() -> None:
     t, p = welch_t_test([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
     assert t == pytest.approx(0.0) and p == pytest.approx(1.0)
     assert np.isnan(welch_t_test([1.0], [2.0, 3.0])[1])
+
+
+def test_compare_runs_tests_only_models_scored_on_the_same_data() -> None:
+    runs = pd.DataFrame({
+        "row": ["a"] * 3 + ["b"] * 3 + ["c"] * 3 + ["real data (a)"],
+        "set": ["set0", "set1", "set2"] * 3 + ["real held-out"],
+        "data": ["ADC 32"] * 6 + ["T2W 64"] * 3 + ["ADC 32"],
+        "metric": "FD", "value": [1.0, 1.1, 0.9, 2.0, 2.1, 1.9, 5.0, 5.0, 5.1, 0.2],
+        "status": "computed", "reason": "",
+    })
+    summary, ttests = compare_runs(runs, reference_prefix="real data")
+    assert summary.set_index("row").loc["a", "mean"] == pytest.approx(1.0) and summary.set_index("row").loc["a", "sets"] == 3
+    assert ttests[["a", "b"]].values.tolist() == [["a", "b"]]  # c is on other data, the reference is no model
+    assert ttests.loc[0, "p_value"] < 0.01

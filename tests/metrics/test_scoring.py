@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 import torch
 
-from medsynth_pipeline.metrics.scoring import NEAR_COPY_METRIC, ScoringSettings, domain_metrics, score_image_sets
+from medsynth_pipeline.metrics.scoring import (
+    NEAR_COPY_METRIC,
+    ScoringSettings,
+    domain_metrics,
+    score_image_sets,
+)
 
 SETTINGS = ScoringSettings(is_splits=2, kid_subsets=5, kid_subset_size=50, prdc_nearest_k=3)
 

@@ -94,7 +94,7 @@ def synthetic_sets(
         out[int(set_index)] = LabelledImages.build(images[torch.as_tensor(index)], labels[index],
                                                    f"{SYNTHETIC_PATIENT_PREFIX}{model}", "gan")
     if not out:
-        raise ValueError(f"synthetic images of {model}: no image has a '{label_column}' label")
+        raise InsufficientData(f"synthetic images of {model}: no image has a '{label_column}' label")
     return out
 
 

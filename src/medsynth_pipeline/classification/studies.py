@@ -112,7 +112,7 @@ def augmentation_conditions(
     rng = np.random.default_rng(seed)
     conditions = {"real": real_train}
     for amount in amounts_per_class:
-        def extra(pool: LabelledImages) -> list[LabelledImages]:
+        def extra(pool: LabelledImages, amount: int = amount) -> list[LabelledImages]:
             drawn = [pool.of_class(label).sample(amount, rng) for label in (0, 1)]
             for label, part in zip((0, 1), drawn, strict=True):
                 if len(part) < amount:

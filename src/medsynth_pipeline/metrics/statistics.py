@@ -53,3 +53,27 @@ def pairwise_t_tests(runs: pd.DataFrame, by: str, metrics: Sequence[str]) -> pd.
             rows.append({"metric": metric, "a": first, "b": second, "t": t, "p_value": p,
                          "n_a": int(a.notna().sum()), "n_b": int(b.notna().sum())})
     return pd.DataFrame(rows, columns=["metric", "a", "b", "t", "p_value", "n_a", "n_b"])
+
+
+def compare_runs(runs: pd.DataFrame, reference_prefix: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Summary and Welch t-tests of a long table of repeated runs.
+
+    ``runs``: ``row`` (model, or a reference row whose name starts with ``reference_prefix``), ``set``,
+    ``data`` (what was scored), ``metric, value, status, reason``. Summary per row and metric: ``mean, std,
+    n`` (computed values), ``status`` (computed if any run was), the first ``reason``, ``sets`` (runs per
+    row). T-tests compare every pair of non-reference rows scored on the same ``data``.
+    """
+    summary = summarise(runs, ["row", "data", "metric"], ["value"]).rename(
+        columns={"value_mean": "mean", "value_std": "std", "value_n": "n"})
+    status = runs.groupby(["row", "metric"], sort=False).agg(
+        status=("status", lambda s: "computed" if (s == "computed").any() else "not computed"),
+        reason=("reason", lambda r: next((x for x in r if x), "")))
+    summary = summary.merge(status.reset_index(), on=["row", "metric"], how="left")
+    summary["sets"] = summary["row"].map(runs.groupby("row")["set"].nunique())
+    models = runs[~runs["row"].str.startswith(reference_prefix) & (runs["status"] == "computed")]
+    tests = [pairwise_t_tests(group.pivot_table(index=["row", "set"], columns="metric", values="value").reset_index(),
+                              "row", sorted(group["metric"].unique())).assign(data=data)
+             for data, group in models.groupby("data", sort=False) if group["row"].nunique() > 1]
+    ttests = pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(
+        columns=["metric", "a", "b", "t", "p_value", "n_a", "n_b", "data"])
+    return summary, ttests

@@ -95,6 +95,7 @@ class MlflowProvenanceHook:
 
     def __init__(self) -> None:
         self._project_path: Path | None = None
+        self._run_id: str | None = None
 
     @hook_impl(trylast=True)  # after kedro-mlflow has read mlflow.yml and set the tracking URI
     def after_context_created(self, context: Any) -> None:
@@ -114,7 +115,17 @@ class MlflowProvenanceHook:
     def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
         if mlflow.active_run() is None:
             return
+        self._run_id = mlflow.active_run().info.run_id
         project_path = self._project_path or Path(run_params.get("project_path") or Path.cwd())
         tags = {**git_provenance(project_path), **airflow_tags()}
         if tags:
             mlflow.set_tags(tags)
+
+    @hook_impl
+    def on_pipeline_error(self, error: Exception) -> None:
+        # A later task that succeeds ends the shared run as FINISHED: the failed task stays on record here.
+        task_id = os.environ.get("AIRFLOW_CTX_TASK_ID")
+        if self._run_id and task_id:
+            MlflowClient(tracking_uri=mlflow.get_tracking_uri()).set_tag(
+                self._run_id, f"airflow.failed_task.{task_id}", f"{type(error).__name__}: {error}"[:500]
+            )

@@ -41,3 +41,20 @@ def test_tasks_of_one_airflow_run_share_one_mlflow_run(tmp_path: Path) -> None:
     quoted = find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
     assert quoted == find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
     assert mlflow.active_run() is None
+
+
+def test_a_failed_task_stays_on_record(tmp_path: Path, monkeypatch) -> None:
+    from medsynth_pipeline.hooks import MlflowProvenanceHook
+
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    monkeypatch.setenv("AIRFLOW_CTX_TASK_ID", "train-gan")
+    monkeypatch.setenv("AIRFLOW_CTX_DAG_RUN_ID", "manual__1")
+    hook = MlflowProvenanceHook()
+    with mlflow.start_run() as run:
+        hook.before_pipeline_run({"project_path": str(ROOT)})
+    hook.on_pipeline_error(ValueError("no patch matches"))
+    tags = MlflowClient().get_run(run.info.run_id).data.tags
+    mlflow.set_tracking_uri(previous)
+    assert tags["airflow.failed_task.train-gan"] == "ValueError: no patch matches"
+    assert tags["airflow.dag_run_id"] == "manual__1" and tags["git.commit"]

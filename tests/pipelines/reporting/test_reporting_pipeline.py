@@ -54,6 +54,14 @@ def test_report_states_dataset_settings_and_what_was_not_computed(reported: Data
     assert "](evaluation/gan_comparison.csv)" in report
 
 
+def test_headline_numbers_for_mlflow(reported: DataCatalog) -> None:
+    metrics = reported.load("reporting.mlflow_metrics")
+    assert "comparison/toy/SCA" in metrics and "augmentation_study/toy/real plus GAN/accuracy" in metrics
+    assert "comparison/real data toy/near-copy pct" in metrics
+    assert not any(key.startswith("comparison/toy/FID") for key in metrics)  # not computed: absent, not 0
+    assert all(set(v) == {"value", "step"} and v["value"] == v["value"] for v in metrics.values())
+
+
 def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test_parameters: dict[str, Any]) -> None:
     layout = test_parameters["reporting"]["layout"]
     conf = project_root / "conf" / "base"

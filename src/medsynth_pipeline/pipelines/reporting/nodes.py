@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -157,6 +159,28 @@ def plot_memorisation_distances(pairs: pd.DataFrame, reference: pd.DataFrame, ex
         return _message_figure("memorisation check not computed (see the memorisation table)")
     return distance_histogram_figure(pairs["distance"].to_numpy(), reference["distance"].to_numpy(),
                                      float(examples["threshold"]))
+
+
+def _metric_key(*parts: str) -> str:
+    """An MLflow metric name (letters, digits, ``_ - . :`` and spaces; ``/`` between parts):
+    ``real + GAN`` -> ``real plus GAN``, ``near-copy %`` -> ``near-copy pct``, ``real data (toy)`` -> ``real data toy``."""
+    def clean(part: str) -> str:
+        text = str(part).replace("+", "plus").replace("%", "pct")
+        return re.sub(r"\s+", " ", re.sub(r"[^A-Za-z0-9_\-.: ]+", " ", text)).strip()
+    return "/".join(clean(p) for p in parts)
+
+
+def mlflow_metrics(comparison: pd.DataFrame, augmentation: pd.DataFrame, tstr: pd.DataFrame) -> dict[str, Any]:
+    """The headline numbers as MLflow metrics (``<row>/<metric>`` means; study rows per condition), so runs
+    can be compared in the MLflow UI. Metrics that were not computed are absent, never 0."""
+    values: dict[str, float] = {}
+    for row in comparison.itertuples():
+        values[_metric_key("comparison", row.row, row.metric)] = row.mean
+    for name, summary in (("augmentation_study", augmentation), ("tstr", tstr)):
+        for row in summary.itertuples():
+            values[_metric_key(name, row.model, row.condition, row.metric)] = row.mean
+    return {key: {"value": float(v), "step": 0} for key, v in values.items()
+            if v is not None and not (isinstance(v, float) and math.isnan(v))}
 
 
 def _dataset_lines(patient_splits: pd.DataFrame, comparison: pd.DataFrame) -> dict[str, object]:

@@ -15,6 +15,7 @@ from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
 from medsynth_pipeline.pipelines.reporting.nodes import (
     gan_comparison_tables,
     memorisation_tables,
+    mlflow_metrics,
     plot_intervals,
     plot_learning_curves,
     plot_memorisation_distances,
@@ -76,6 +77,8 @@ def tables_and_report(models: list[str]) -> Pipeline:
              ["reporting.tstr_csv", "reporting.tstr_markdown"], name="reporting_tstr_tables"),
         Node(memorisation_tables, "evaluation.memorisation_summary",
              ["reporting.memorisation_csv", "reporting.memorisation_markdown"], name="reporting_memorisation_tables"),
+        Node(mlflow_metrics, ["evaluation.gan_comparison_summary", "evaluation.augmentation_study_summary",
+                              "evaluation.tstr_summary"], "reporting.mlflow_metrics", name="log_mlflow_metrics"),
         Node(partial(write_report, models=models),
              ["evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown",
               "reporting.augmentation_study_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown",

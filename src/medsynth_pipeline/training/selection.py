@@ -131,7 +131,7 @@ def select_training_set(
     if missing:
         raise ValueError(f"{source}: channels {missing} not among the patch channels {channels}")
     channel_idx = [channels.index(c) for c in wanted]
-    picked = images[torch.as_tensor(rows.index.to_numpy())][:, channel_idx].float().contiguous()
+    picked = images[torch.tensor(rows.index.to_numpy(), dtype=torch.long)][:, channel_idx].float().contiguous()
 
     labels, class_values, attributes = None, [], [_constant_attributes(rows)]
     if label_column:

@@ -17,8 +17,8 @@ from medsynth_pipeline.training.runtime import select_device
 def make_synthetic_sets(generator: dict[str, Any], params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
     """``sets`` class-balanced synthetic sets (``per_class`` images per class each, seeds ``seed + i``).
 
-    Images ``{"images": [N, C, H, W] in [0, 1], "channels", "spacing_mm", "source_model"}`` like the
-    patches; metadata marks every row ``is_synthetic`` with its set, seed and class attributes.
+    Images ``{"images": [N, C, H, W] in [0, 1], "channels", "spacing_mm", "source_model", "label_column"}``
+    like the patches; metadata marks every row ``is_synthetic`` with its set, seed and class attributes.
     """
     images, metadata = generate_synthetic_sets(
         generator,
@@ -30,7 +30,7 @@ def make_synthetic_sets(generator: dict[str, Any], params: dict[str, Any]) -> tu
         model_name=generator.get("model", ""),
     )
     payload = {"images": images, "channels": generator.get("channels") or [], "spacing_mm": generator.get("spacing_mm"),
-               "source_model": generator.get("model", "")}
+               "source_model": generator.get("model", ""), "label_column": generator.get("label_column")}
     return payload, metadata
 
 
@@ -46,7 +46,7 @@ def make_classical_set(
     keep = rows.index[rows["split"] == params["split"]] if params.get("split") else rows.index
     if len(keep) == 0:
         raise ValueError(f"classical augmentation: no patch in split {params.get('split')!r}")
-    source_images = patches["images"][torch.as_tensor(keep.to_numpy())]
+    source_images = patches["images"][torch.tensor(keep.to_numpy(), dtype=torch.long)]
     images, source = augment_images(source_images, ClassicalAugmentation.from_params(params["transform"]),
                                     int(params["copies"]), int(params["seed"]))
     metadata = rows.loc[keep[source]].reset_index(drop=False).rename(columns={"index": "source_index"})
@@ -60,14 +60,14 @@ def make_classical_set(
 def plot_synthetic_samples(
     synthetic_images: dict[str, Any], synthetic_metadata: pd.DataFrame, params: dict[str, Any]
 ) -> Figure:
-    """The first images of every class of set 0, one row per class."""
+    """The first images of every class of set 0, one row per class (named by the label, else by ClinSig)."""
     first = synthetic_metadata[synthetic_metadata["set_index"] == 0]
-    label_cols = [c for c in first.columns if c not in ("source_model", "set_index", "seed", "class_index",
-                                                        "is_synthetic", "split")]
+    label = synthetic_images.get("label_column") or "clin_sig"
     rows, chunks = [], []
     for class_index, group in first.groupby("class_index", sort=True):
-        described = ", ".join(f"{c}={group[c].iloc[0]}" for c in label_cols if pd.notna(group[c].iloc[0]))
-        rows.append(described or f"class {class_index}")
-        chunks.append(synthetic_images["images"][torch.as_tensor(group.index[: int(params["per_row"])].to_numpy())])
+        value = group[label].iloc[0] if label in group else None
+        rows.append(f"{label} = {value}" if value is not None and pd.notna(value) else f"class {class_index}")
+        picked = torch.tensor(group.index[: int(params["per_row"])].to_numpy(), dtype=torch.long)
+        chunks.append(synthetic_images["images"][picked])
     per = min(len(c) for c in chunks)
     return synthetic_samples_figure(torch.cat([c[:per] for c in chunks]), rows, per_row=per)

@@ -15,7 +15,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from medsynth_pipeline.models.mpmri import CoganSynthesizer, ConvCritic, CoupledDiscriminator, LatentDiscriminator, MpmriSynthesizer
+from medsynth_pipeline.models.mpmri import (
+    CoganSynthesizer,
+    ConvCritic,
+    CoupledDiscriminator,
+    LatentDiscriminator,
+    MpmriSynthesizer,
+)
 from medsynth_pipeline.training import mpmri_losses as eq
 from medsynth_pipeline.training.adversarial import AdamSettings
 from medsynth_pipeline.training.losses import NonSaturatingLoss
@@ -25,6 +31,7 @@ from medsynth_pipeline.training.mpmri_system import (
     adam_settings,
     frozen,
     split_modalities,
+    train_mode,
 )
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 
@@ -73,6 +80,7 @@ class SupervisedPairSystem(SynthesizerSampling, GANSystem):
         return self._optimizers
 
     def train_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
+        train_mode(self)
         real_adc, real_t2w = split_modalities(batch.images, need_t2w=True)
         assert real_t2w is not None
         real_pair = torch.cat([real_adc, real_t2w], dim=1)
@@ -131,6 +139,7 @@ class CoganSystem(SynthesizerSampling, GANSystem):
         return self._optimizers
 
     def train_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
+        train_mode(self)
         real_adc, real_t2w = split_modalities(batch.images, need_t2w=True)
         assert real_t2w is not None
         real_t2w = real_t2w[torch.randperm(real_t2w.shape[0], device=real_t2w.device)]

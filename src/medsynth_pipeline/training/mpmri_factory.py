@@ -12,8 +12,17 @@ from typing import Any
 
 import torch
 
-from medsynth_pipeline.training.mpmri_baselines import CoganSettings, CoganSystem, SupervisedPairSettings, SupervisedPairSystem
-from medsynth_pipeline.training.mpmri_system import MpmriArchitecture, SemiSupervisedMpmriSystem, SemiSupervisedSettings
+from medsynth_pipeline.training.mpmri_baselines import (
+    CoganSettings,
+    CoganSystem,
+    SupervisedPairSettings,
+    SupervisedPairSystem,
+)
+from medsynth_pipeline.training.mpmri_system import (
+    MpmriArchitecture,
+    SemiSupervisedMpmriSystem,
+    SemiSupervisedSettings,
+)
 from medsynth_pipeline.training.system import GANSystem
 
 SYSTEM_KINDS = ("semi_supervised", "supervised_pair", "cogan")

@@ -16,7 +16,12 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from medsynth_pipeline.training.losses import MinimaxLoss, NonSaturatingLoss, WassersteinGPLoss, gradient_penalty
+from medsynth_pipeline.training.losses import (
+    MinimaxLoss,
+    NonSaturatingLoss,
+    WassersteinGPLoss,
+    gradient_penalty,
+)
 
 _CROSS_ENTROPY = NonSaturatingLoss()
 _MINIMAX = MinimaxLoss()

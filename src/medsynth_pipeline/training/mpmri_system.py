@@ -132,6 +132,12 @@ def split_modalities(images: torch.Tensor, need_t2w: bool) -> tuple[torch.Tensor
     return images[:, :1], (images[:, 1:2] if need_t2w else None)
 
 
+def train_mode(system: GANSystem) -> None:
+    """Every network in training mode (a snapshot or callback may have left one in eval mode)."""
+    for module in system.networks().values():
+        module.train()
+
+
 class NoncsPool:
     """Real nonCS images drawn with replacement by a private, checkpointable generator."""
 
@@ -237,6 +243,7 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
     # ---------------------------------------------------------------------------------------- the step
     def train_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
         s = self.settings
+        train_mode(self)
         real_adc, real_t2w = split_modalities(batch.images, s.modalities == "adc_t2w")
         metrics: dict[str, torch.Tensor] = {}
         if s.unsupervised:

@@ -9,12 +9,12 @@ import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
+from medsynth_pipeline.metrics.statistics import summarise
 from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.mpmri import StitchDecoder
 from medsynth_pipeline.pipelines.evaluation.nodes import REAL_DATA
 from medsynth_pipeline.reporting.gan_figures import synthetic_samples_figure
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes
-from medsynth_pipeline.metrics.statistics import summarise
 from medsynth_pipeline.training.selection import from_range
 
 log = logging.getLogger(__name__)
@@ -82,4 +82,5 @@ def plot_variant_grid(variants: dict[str, Any], figure: dict[str, Any], *generat
             images.append(from_range(generator(z.to(generator.device)).cpu(), artifact["output_range"]))
     fig = synthetic_samples_figure(torch.cat(images), [spec["label"] for spec in variants.values()], per_row=per_row)
     fig.suptitle("ADC maps from the same latents per StitchLayer model (002 Fig. 9)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))  # room for the title above the first row
     return fig

@@ -13,7 +13,11 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
-from medsynth_pipeline.pipelines.mpmri_synthesis.pipeline import model_pipeline, shared_pipeline, study_pipeline
+from medsynth_pipeline.pipelines.mpmri_synthesis.pipeline import (
+    model_pipeline,
+    shared_pipeline,
+    study_pipeline,
+)
 from medsynth_pipeline.pipelines.stitch_ablation.nodes import ablation_table, plot_variant_grid
 
 STUDY = "stitch_ablation"

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # figures are files; never open a window (also in tests and on servers)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+# Figures are built with matplotlib.figure.Figure, not pyplot: no backend or window is involved and no
+# figure stays registered in pyplot's global state (the pipelines save them through MatplotlibDataset).
 
 
 def _np(images: object) -> np.ndarray:
@@ -24,7 +23,7 @@ def _np(images: object) -> np.ndarray:
     return array
 
 
-def _show(ax: plt.Axes, image: np.ndarray | None, title: str | None = None) -> None:
+def _show(ax: Axes, image: np.ndarray | None, title: str | None = None) -> None:
     ax.set_xticks([])
     ax.set_yticks([])
     if image is not None:
@@ -59,7 +58,8 @@ def progress_grid_figure(
     rows = grids[0].shape[0]
     real_np = None if real is None else _np(real)
     cols = len(its) + (1 if real_np is not None else 0)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols + 1.0, 1.2 * rows + 0.6), squeeze=False)
+    fig = Figure(figsize=(1.2 * cols + 1.0, 1.2 * rows + 0.6))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for r in range(rows):
         for c, (it, grid) in enumerate(zip(its, grids, strict=True)):
             _show(axes[r, c], grid[r, channel], f"epoch {it * epochs_per_iteration:.3g}" if r == 0 else None)
@@ -80,7 +80,8 @@ def loss_curves_figure(history: pd.DataFrame, title: str = "", smooth: int = 25)
         raise ValueError("empty training history")
     window = max(1, min(smooth, len(history) // 5 or 1))
     score_cols = [c for c in ("D_x", "D_G_z") if c in history]
-    fig, axes = plt.subplots(1, 2 if score_cols else 1, figsize=(11 if score_cols else 6, 3.6), squeeze=False)
+    fig = Figure(figsize=(11 if score_cols else 6, 3.6))
+    axes = fig.subplots(1, 2 if score_cols else 1, squeeze=False)
     ax = axes[0, 0]
     for column, color in (("loss_D", "tab:blue"), ("loss_G", "tab:orange")):
         if column in history:
@@ -110,7 +111,8 @@ def real_vs_synthetic_figure(real: object, synthetic: object, channel_names: Seq
     real_np, syn_np = _np(real)[:per_side], _np(synthetic)[:per_side]
     side = int(np.ceil(np.sqrt(max(len(real_np), len(syn_np)))))
     channels = real_np.shape[1]
-    fig, axes = plt.subplots(channels, 2, figsize=(2 * side * 0.9 + 1, channels * side * 0.9 + 0.6), squeeze=False)
+    fig = Figure(figsize=(2 * side * 0.9 + 1, channels * side * 0.9 + 0.6))
+    axes = fig.subplots(channels, 2, squeeze=False)
     for ch in range(channels):
         for col, (images, label) in enumerate(((real_np, "real"), (syn_np, "synthetic"))):
             mosaic = np.full((side * images.shape[2], side * images.shape[3]), np.nan)
@@ -130,7 +132,8 @@ def interpolation_figure(paths: Mapping[str, object], channel_names: Sequence[st
     steps = max(a.shape[0] for a in arrays.values())
     channels = next(iter(arrays.values())).shape[1]
     rows = len(arrays) * channels
-    fig, axes = plt.subplots(rows, steps, figsize=(1.1 * steps + 1.2, 1.15 * rows + 0.5), squeeze=False)
+    fig = Figure(figsize=(1.1 * steps + 1.2, 1.15 * rows + 0.5))
+    axes = fig.subplots(rows, steps, squeeze=False)
     r = 0
     for name, images in arrays.items():
         for ch in range(channels):
@@ -149,7 +152,8 @@ def synthetic_samples_figure(images: object, row_labels: Sequence[str], per_row:
     array = _np(images)
     rows = len(row_labels)
     per = array.shape[0] // max(rows, 1)
-    fig, axes = plt.subplots(rows, per_row, figsize=(1.1 * per_row + 1.2, 1.15 * rows + 0.4), squeeze=False)
+    fig = Figure(figsize=(1.1 * per_row + 1.2, 1.15 * rows + 0.4))
+    axes = fig.subplots(rows, per_row, squeeze=False)
     for r in range(rows):
         for c in range(per_row):
             k = r * per + c

@@ -406,6 +406,10 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_tstr_tables():
         _run_kedro_nodes(["reporting_tstr_tables"])
 
+    @task(task_id="log-mlflow-metrics")
+    def log_mlflow_metrics():
+        _run_kedro_nodes(["log_mlflow_metrics"])
+
     @task(task_id="reporting-gan-comparison-tables")
     def reporting_gan_comparison_tables():
         _run_kedro_nodes(["reporting_gan_comparison_tables"])
@@ -501,6 +505,7 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
         "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
         "reporting-tstr-tables": reporting_tstr_tables(),
+        "log-mlflow-metrics": log_mlflow_metrics(),
         "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
         "write-report": write_report(),
     }
@@ -646,6 +651,9 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
     tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
     tasks["make-patient-splits"] >> tasks["write-report"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["write-report"]

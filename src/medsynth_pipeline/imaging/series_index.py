@@ -277,7 +277,7 @@ def _volume_id(series_uid: str, unit_key: str, stack_label: str, qualified: bool
     """The series UID, or a UID derived from it when one series yields several volumes."""
     if not qualified:
         return series_uid
-    return generate_uid(prefix=None, entropy_srcs=[series_uid, unit_key, stack_label])
+    return generate_uid(entropy_srcs=[series_uid, unit_key, stack_label])
 
 
 def _index_volume(raw_dir: Path, path: Path, fmt: str, options: IngestOptions) -> dict[str, Any] | Rejection:
@@ -289,7 +289,7 @@ def _index_volume(raw_dir: Path, path: Path, fmt: str, options: IngestOptions) -
         image = read_volume_file(path)
     except VolumeReadError as exc:
         return Rejection(str(path), exc.reason, exc.detail, "volume")
-    series_uid = generate_uid(prefix=None, entropy_srcs=[relative])
+    series_uid = generate_uid(entropy_srcs=[relative])
     return {
         "patient_id": patient_id,
         "study_uid": "",

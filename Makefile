@@ -30,11 +30,12 @@ run: cohort
 	$(BIN)/kedro run --pipelines=prostate_gan --env=$(ENV)
 	@echo "Report: data/08_reporting/REPORT.md   MLflow: make mlflow-ui   Lineage: make viz"
 
+# Unit, pipeline and end-to-end tests on CPU; the Airflow/browser/mlflow-server tests: make test-integration.
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not integration"
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not integration"
 
 lint: setup
 	$(BIN)/ruff check src tests
@@ -56,3 +57,5 @@ lock:
 
 clean-data:
 	find data -mindepth 2 ! -name .gitkeep -delete
+
+include ops/Makefile.ops

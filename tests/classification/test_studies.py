@@ -81,3 +81,11 @@ def test_evaluate_and_summarise_a_small_study(splits: tuple[LabelledImages, ...]
     assert set(summary["metric"]) == {"accuracy", "sensitivity", "specificity", "roc_auc"}
     row = summary.set_index(["condition", "metric"]).loc[("TRTR", "accuracy")]
     assert row["n_seeds"] == 2 and row["ci_low"] <= row["mean"] <= row["ci_high"]
+
+
+def test_balanced_subsample_keeps_the_minority_class_whole(splits: tuple[LabelledImages, ...]) -> None:
+    _, _, test = splits
+    skewed = LabelledImages.concat([test.of_class(0), test.of_class(1).subset(np.arange(4))])
+    balanced = skewed.balanced(np.random.default_rng(0))
+    assert np.bincount(balanced.labels).tolist() == [4, 4]
+    assert (balanced.of_class(1).images == skewed.of_class(1).images).all()

@@ -7,7 +7,13 @@ import pytest
 import torch
 
 from medsynth_pipeline.classification.data import LabelledImages
-from medsynth_pipeline.classification.training import TrainSettings, _evaluate, predict, train_classifier
+from medsynth_pipeline.classification.training import (
+    TrainSettings,
+    _evaluate,
+    class_weights,
+    predict,
+    train_classifier,
+)
 
 ANN = TrainSettings(architecture="ann", hidden=16, batch_size=16, max_epochs=40, patience=5)
 
@@ -53,3 +59,18 @@ def test_refuses_single_class_and_unknown_settings(splits: tuple[LabelledImages,
         train_classifier(train.of_class(1), val, ANN, seed=0)
     with pytest.raises(ValueError, match="learning_rat"):
         TrainSettings.from_dict({"learning_rat": 0.1})
+
+
+def test_balanced_class_weights_make_the_minority_count(splits: tuple[LabelledImages, ...]) -> None:
+    weights = class_weights(np.array([0] * 9 + [1]), "balanced")
+    assert weights.tolist() == pytest.approx([10 / 18, 10 / 2])  # 9 x 0.56 == 1 x 5: equal total weight
+    assert class_weights(np.array([0, 1]), None) is None
+    with pytest.raises(ValueError, match="balanced"):
+        class_weights(np.array([0, 1]), "inverse")
+    # On a 1:9 training set the weighted classifier still finds the minority class.
+    train, val, test = splits
+    rare = LabelledImages.concat([train.of_class(0), train.of_class(1).subset(np.arange(3))])
+    settings = TrainSettings(architecture="ann", hidden=16, batch_size=16, max_epochs=40, patience=5,
+                             class_weight="balanced")
+    probability = predict(train_classifier(rare, val, settings, seed=0).model, test.images)[2]
+    assert (probability[test.labels == 1] >= 0.5).mean() > 0.5

@@ -81,6 +81,14 @@ class LabelledImages:
         frame = pd.DataFrame({"source": self.sources, "label": self.labels})
         return frame.value_counts(["source", "label"]).rename("count").reset_index().sort_values(["source", "label"])
 
+    def balanced(self, rng: np.random.Generator) -> LabelledImages:
+        """As many images of the majority class as of the minority class (002's test set is 50 CS / 50
+        non-CS), drawn without replacement; the order of the kept images is preserved."""
+        counts = np.bincount(self.labels, minlength=2)
+        keep = np.concatenate([np.sort(rng.permutation(np.flatnonzero(self.labels == c))[: counts.min()])
+                               for c in (0, 1)])
+        return self.subset(np.sort(keep))
+
     def real_patients(self) -> set[str]:
         return {str(p) for p in self.patient_ids if not str(p).startswith(SYNTHETIC_PATIENT_PREFIX)}
 

@@ -34,6 +34,7 @@ class TrainSettings:
     batch_size: int = 192
     max_epochs: int = 100
     patience: int = 10
+    class_weight: str | None = None  # "balanced": loss weights inverse to the training class frequencies
     device: str = "cpu"
 
     @classmethod
@@ -58,14 +59,25 @@ def _batches(n: int, batch_size: int, generator: torch.Generator | None) -> list
     return list(order.split(batch_size))
 
 
+def class_weights(labels: np.ndarray, mode: str | None) -> torch.Tensor | None:
+    """``balanced``: n / (2 n_c) per class, so both classes weigh the same in the loss; ``None``: unweighted."""
+    if mode is None:
+        return None
+    if mode != "balanced":
+        raise ValueError(f"class_weight must be null or 'balanced', got {mode!r}")
+    counts = np.bincount(labels, minlength=2).astype(np.float64)
+    return torch.tensor(len(labels) / (2.0 * np.maximum(counts, 1.0)), dtype=torch.float32)
+
+
 @torch.no_grad()
-def _evaluate(model: nn.Module, data: LabelledImages, settings: TrainSettings) -> tuple[float, float]:
+def _evaluate(model: nn.Module, data: LabelledImages, settings: TrainSettings,
+              weight: torch.Tensor | None = None) -> tuple[float, float]:
     model.eval()
     labels = torch.as_tensor(data.labels)
     loss, correct = 0.0, 0
     for idx in _batches(len(data), settings.batch_size, None):
         logits = model(data.images[idx].to(settings.device)).cpu()
-        loss += float(F.cross_entropy(logits, labels[idx], reduction="sum"))
+        loss += float(F.cross_entropy(logits, labels[idx], weight=weight, reduction="sum"))
         correct += int((logits.argmax(1) == labels[idx]).sum())
     return loss / len(data), correct / len(data)
 
@@ -87,6 +99,8 @@ def train_classifier(
                              settings.dropout, settings.imagenet_weights, settings.input_size).to(settings.device)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
     labels = torch.as_tensor(train.labels)
+    weight = class_weights(train.labels, settings.class_weight)
+    device_weight = None if weight is None else weight.to(settings.device)
     best_loss, best_epoch, best_state, rows = float("inf"), 0, copy.deepcopy(model.state_dict()), []
     started = time.perf_counter()
     for epoch in range(1, settings.max_epochs + 1):
@@ -96,11 +110,12 @@ def train_classifier(
             if len(idx) < 2:
                 continue  # BatchNorm cannot train on a batch of one (the image is in another epoch's batches)
             optimiser.zero_grad()
-            loss = F.cross_entropy(model(train.images[idx].to(settings.device)), labels[idx].to(settings.device))
+            loss = F.cross_entropy(model(train.images[idx].to(settings.device)), labels[idx].to(settings.device),
+                                   weight=device_weight)
             loss.backward()
             optimiser.step()
             total += float(loss.detach()) * len(idx)
-        val_loss, val_accuracy = _evaluate(model, val, settings)
+        val_loss, val_accuracy = _evaluate(model, val, settings, weight)
         rows.append({"epoch": epoch, "train_loss": total / len(train), "val_loss": val_loss, "val_accuracy": val_accuracy})
         if val_loss < best_loss:
             best_loss, best_epoch, best_state = val_loss, epoch, copy.deepcopy(model.state_dict())

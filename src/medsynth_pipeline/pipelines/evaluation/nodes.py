@@ -138,6 +138,10 @@ def slice_level_accuracy(
         if reason:
             raise InsufficientData(reason)
         train, val, test = task_splits(patches, patch_metadata, channels, task, rows, f"evaluation.{model['name']}/sca")
+        if sca.get("balanced_test", True):  # 002's TestSet: 50 CS and 50 non-CS
+            test = test.balanced(np.random.default_rng(int(sca["seed"])))
+        if len(set(test.labels.tolist())) < 2:
+            raise InsufficientData(f"the real test split of {model['name']} holds a single class")
     except InsufficientData as error:
         return no_study(model, "SCA", str(error), 1)[0]
     pool = classical_images(classical_images_, classical_metadata, channels, task["label_column"], rows)

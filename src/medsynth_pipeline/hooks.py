@@ -1,6 +1,6 @@
-"""Kedro hooks of the project: provenance tags on every MLflow run.
+"""Kedro hooks of the project: provenance tags on every MLflow run, no stale run reused across sessions.
 
-Register in settings.py: ``HOOKS = (MlflowProvenanceHook(),)``.
+Registered in settings.py: ``HOOKS = (StaleMlflowRunGuard(), MlflowProvenanceHook())``.
 
 Every ``kedro run`` is one MLflow run (kedro-mlflow starts it). Each run is tagged with the git commit of
 the code (and whether the work tree had uncommitted changes). Under Airflow, a DAG run executes as several
@@ -129,3 +129,22 @@ class MlflowProvenanceHook:
             MlflowClient(tracking_uri=mlflow.get_tracking_uri()).set_tag(
                 self._run_id, f"airflow.failed_task.{task_id}", f"{type(error).__name__}: {error}"[:500]
             )
+
+
+class StaleMlflowRunGuard:
+    """Drops a finished MLflow run left on this process's active-run stack by an earlier session.
+
+    kedro-mlflow ends its run in the store at the end of ``kedro run``, but with mlflow 3 the run can stay
+    on the fluent active-run stack; a second session in the same process (a notebook, a test) would then
+    take it for a run an orchestrator opened and log into it. A run still RUNNING is left alone: that is
+    the orchestrator case kedro-mlflow supports.
+    """
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow looks at mlflow.active_run()
+    def after_context_created(self, context: Any) -> None:
+        while (run := mlflow.active_run()) is not None:
+            status = MlflowClient(tracking_uri=mlflow.get_tracking_uri()).get_run(run.info.run_id).info.status
+            if status == "RUNNING":
+                return
+            logger.debug("Dropping MLflow run %s (%s) left active by an earlier session", run.info.run_id, status)
+            mlflow.end_run(status)

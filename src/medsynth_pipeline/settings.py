@@ -1,12 +1,14 @@
 """Kedro project settings."""
 
+from pathlib import Path
+
 from kedro.config import OmegaConfigLoader
 
-from medsynth_pipeline.hooks import MlflowProvenanceHook
+from medsynth_pipeline.hooks import MlflowProvenanceHook, StaleMlflowRunGuard
 
 # kedro-mlflow registers its own hooks through its entry point; ours tags each MLflow run with the git
 # commit and, under Airflow, gathers a DAG run's tasks into one MLflow run.
-HOOKS = (MlflowProvenanceHook(),)
+HOOKS = (StaleMlflowRunGuard(), MlflowProvenanceHook())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
@@ -14,6 +16,10 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
     # demo/ and test/ override only the keys they name; the rest keeps the papers' settings from base/.
     "merge_strategy": {"parameters": "soft", "mlflow": "soft", "airflow": "soft"},
+    # `${cwd:}`: the directory `kedro` runs in (the project root), frozen when the config is read. The MLflow
+    # store is `sqlite:///${cwd:}/mlflow.db`, an absolute URI: mlflow caches stores by URI, so a relative one
+    # would keep writing to the first project's database in a process that opens several sessions.
+    "custom_resolvers": {"cwd": lambda: Path.cwd().as_posix()},
     "config_patterns": {
         # kedro-mlflow reads its own file; airflow.yml feeds `kedro airflow create`.
         "mlflow": ["mlflow*", "mlflow*/**"],

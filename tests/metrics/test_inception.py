@@ -122,3 +122,15 @@ def test_loader_refuses_missing_file_before_any_download(tmp_path: Path, monkeyp
     torch.save({"fc.weight": torch.zeros(1)}, bad)
     with pytest.raises(ValueError, match="bad.pth"):
         InceptionScorer(bad)
+
+
+def test_set_scoring_reports_inception_metrics_when_weights_exist(random_inception_weights: Path) -> None:
+    from medsynth_pipeline.metrics.scoring import ScoringSettings, score_image_sets
+
+    generator = torch.Generator().manual_seed(2)
+    real, synthetic = torch.rand(3, 1, 8, 8, generator=generator), torch.rand(3, 1, 8, 8, generator=generator)
+    table = score_image_sets(real, ["a", "b", "c"], {"set0": synthetic}, ["ADC"], ScoringSettings(kid_subsets=2),
+                             inception=InceptionScorer(random_inception_weights, batch_size=3))
+    by = table.set_index("metric")
+    assert (by.loc[["FID-ADC", "IS-ADC", "KID-ADC"], "status"] == "computed").all()
+    assert by.loc["FID-ADC", "value"] > 0 and by.loc["FID-ADC", "features"].startswith("Inception-v3")

@@ -155,7 +155,8 @@ def inception_metrics(
         name, feats = _view_label(view, channel_names), "Inception-v3 (torch-fidelity FID weights)"
         fid = frechet_distance(real[view][POOL_FEATURES], synthetic[view][POOL_FEATURES])
         results.append(MetricResult(f"FID-{name}", fid, features=feats))
-        is_mean, _ = inception_style_score(synthetic[view][IS_LOGITS], splits=is_splits, seed=seed)
+        logits = synthetic[view][IS_LOGITS]  # splits capped at the set size, as for the domain IS
+        is_mean, _ = inception_style_score(logits, splits=min(is_splits, len(logits)), seed=seed)
         results.append(MetricResult(f"IS-{name}", is_mean, features=feats))
         kid, _, _ = kernel_distance(
             real[view][POOL_FEATURES], synthetic[view][POOL_FEATURES], kid_subsets, kid_subset_size, seed=seed

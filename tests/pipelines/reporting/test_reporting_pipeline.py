@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.pipelines import evaluation, reporting
 from medsynth_pipeline.pipelines.reporting.nodes import FIGURES
+from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ..evaluation.conftest import run_in_memory, toy_catalog
 
@@ -64,18 +65,18 @@ def test_headline_numbers_for_mlflow(reported: DataCatalog) -> None:
 
 def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test_parameters: dict[str, Any]) -> None:
     layout = test_parameters["reporting"]["layout"]
-    conf = project_root / "conf" / "base"
+    loader = OmegaConfigLoader(str(project_root / "conf"), env="test",
+                               **{k: v for k, v in CONFIG_LOADER_ARGS.items() if k != "default_run_env"})
+    catalog = loader["catalog"]
 
-    def written(catalog: str, pattern: str) -> str:
-        entry = yaml.safe_load((conf / catalog).read_text())[pattern]
-        path = entry.get("dataset", entry)["filepath"]
-        return path.removeprefix("data/08_reporting/")
+    def written(name: str) -> str:
+        entry = catalog[name]
+        return entry.get("dataset", entry)["filepath"].removeprefix("data/08_reporting/")
 
-    assert written("catalog_reporting.yml", "reporting.{name}_csv") == layout["table_csv"]
-    assert written("catalog_reporting.yml", "reporting.{name}_markdown") == layout["table_markdown"]
-    assert written("catalog_reporting.yml", "reporting.{model}.{figure}") == layout["figure"]
-    assert written("catalog_reporting.yml", "reporting.report") == "REPORT.md"
+    assert written("reporting.{name}_csv") == layout["table_csv"]
+    assert written("reporting.{name}_markdown") == layout["table_markdown"]
+    assert written("reporting.{model}.{figure}") == layout["figure"]
+    assert written("reporting.report") == "REPORT.md"
     for figure in test_parameters["reporting"]["gan_figures"]:  # explicit entries of the GAN stage
-        expected = layout["gan_figure"].replace("{figure}", figure)
-        assert written("catalog_gan_training.yml", f"gan_training.{{model}}.{figure}") == expected
-    assert written("catalog_augmentation.yml", "augmentation.{model}.synthetic_samples") == layout["synthetic_samples"]
+        assert written(f"gan_training.{{model}}.{figure}") == layout["gan_figure"].replace("{figure}", figure)
+    assert written("augmentation.{model}.synthetic_samples") == layout["synthetic_samples"]

@@ -132,19 +132,31 @@ class MlflowProvenanceHook:
 
 
 class StaleMlflowRunGuard:
-    """Drops a finished MLflow run left on this process's active-run stack by an earlier session.
+    """Keeps finished MLflow runs off this process's active-run stack.
 
     kedro-mlflow ends its run in the store at the end of ``kedro run``, but with mlflow 3 the run can stay
-    on the fluent active-run stack; a second session in the same process (a notebook, a test) would then
+    on the fluent active-run stack; a later session in the same process (a notebook, a test) would then
     take it for a run an orchestrator opened and log into it. A run still RUNNING is left alone: that is
     the orchestrator case kedro-mlflow supports.
     """
 
-    @hook_impl(tryfirst=True)  # before kedro-mlflow looks at mlflow.active_run()
-    def after_context_created(self, context: Any) -> None:
+    @staticmethod
+    def _drop_finished_runs() -> None:
         while (run := mlflow.active_run()) is not None:
             status = MlflowClient(tracking_uri=mlflow.get_tracking_uri()).get_run(run.info.run_id).info.status
             if status == "RUNNING":
                 return
-            logger.debug("Dropping MLflow run %s (%s) left active by an earlier session", run.info.run_id, status)
+            logger.debug("Dropping finished MLflow run %s (%s) from the active-run stack", run.info.run_id, status)
             mlflow.end_run(status)
+
+    @hook_impl(tryfirst=True)  # before kedro-mlflow looks at mlflow.active_run()
+    def after_context_created(self, context: Any) -> None:
+        self._drop_finished_runs()
+
+    @hook_impl(trylast=True)  # after kedro-mlflow has ended its run
+    def after_pipeline_run(self) -> None:
+        self._drop_finished_runs()
+
+    @hook_impl(trylast=True)
+    def on_pipeline_error(self) -> None:
+        self._drop_finished_runs()

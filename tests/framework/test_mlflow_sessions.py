@@ -39,6 +39,7 @@ def test_consecutive_sessions_log_to_their_own_store(tmp_path, monkeypatch, proj
         bootstrap_project(project)
         with KedroSession.create(project_path=project, env="test") as session:
             session.run(pipeline_names=["scratch"])
+        assert mlflow.active_run() is None, "a finished run stayed on the active-run stack"
 
     for project in projects:
         client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")

@@ -4,22 +4,36 @@ The index stream is the concatenation of one random permutation per epoch (permu
 ``seed + e``); batch k takes stream positions [k·B, (k+1)·B). A resumed run therefore sees exactly the
 batches an uninterrupted run would, without saving any loader state, and a batch larger than the data set
 (Kitchen & Seah: 200 of a few hundred lesions) simply spans epochs.
+
+Reference pools (``TrainingData.references``) are further real image sets of their own sizes that a system
+draws from every iteration besides its batch, e.g. 002's real non-CS images for the auxiliary critics. Each
+pool has its own index stream of the same kind, seeded from the run's seed and the pool's name, so its draws
+are as reproducible and as resume-proof as the batches (nothing to checkpoint).
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import torch
 
+# A pool's epoch e is seeded seed + 2**32 + crc32(name)·2**24 + e: clear of the batches' seed + e, and of
+# other pools for 2**24 epochs (crc32, unlike hash(), is the same in every process).
+_POOL_SEED_OFFSET = 2**32
+_POOL_SEED_STRIDE = 2**24
+
 
 @dataclass
 class TrainingData:
-    """Images already in the generator's output range; optional class indices and paired extras."""
+    """Images already in the generator's output range; optional class indices, paired extras (row i goes
+    with image i) and named reference pools (any number of rows, drawn independently of the batch)."""
 
     images: torch.Tensor
     labels: torch.Tensor | None = None
     extras: dict[str, torch.Tensor] = field(default_factory=dict)
+    references: dict[str, torch.Tensor] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.images.dim() != 4 or self.images.shape[0] == 0:
@@ -30,6 +44,9 @@ class TrainingData:
         for name, tensor in self.extras.items():
             if tensor.shape[0] != n:
                 raise ValueError(f"extra '{name}' has {tensor.shape[0]} rows, images have {n}")
+        for name, tensor in self.references.items():
+            if tensor.dim() < 1 or tensor.shape[0] == 0:
+                raise ValueError(f"reference pool '{name}' is empty (shape {tuple(tensor.shape)})")
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -39,7 +56,18 @@ class TrainingData:
             images=self.images.to(device),
             labels=None if self.labels is None else self.labels.to(device),
             extras={k: v.to(device) for k, v in self.extras.items()},
+            references={k: v.to(device) for k, v in self.references.items()},
         )
+
+    def fingerprint_tensors(self) -> list[torch.Tensor]:
+        """What defines the run's data, for the checkpoint fingerprint: the tensors and, when there are
+        pools, their names (a name seeds its draws)."""
+        tensors = [t for t in (self.images, self.labels, *self.extras.values()) if t is not None]
+        if self.references:
+            names = sorted(self.references)
+            tensors += [torch.tensor(list("\n".join(names).encode()), dtype=torch.uint8)]
+            tensors += [self.references[k] for k in names]
+        return tensors
 
 
 class BatchIndexStream:
@@ -77,6 +105,33 @@ class BatchIndexStream:
     def epoch_of(self, k: int) -> float:
         """Epochs completed after batch ``k`` (fractional)."""
         return (k + 1) * self.batch_size * self.world_size / self.n
+
+
+class ReferencePools:
+    """Per iteration ``k``, ``batch_size`` rows of every reference pool for this rank: a pure function of
+    (seed, pool name, k), like the batches themselves.
+
+    Args:
+        pools: name -> tensor ``[M, ...]`` (already on the training device).
+        required: pool names the system reads (``GANSystem.reference_pools``); a missing one is an error.
+    """
+
+    def __init__(self, pools: Mapping[str, torch.Tensor], required: Iterable[str], batch_size: int, seed: int,
+                 rank: int = 0, world_size: int = 1) -> None:
+        missing = sorted(set(required) - set(pools))
+        if missing:
+            raise ValueError(f"the system draws from reference pool(s) {missing}, the training data hold "
+                             f"{sorted(pools) or 'none'}")
+        self.pools = dict(pools)
+        self.streams = {
+            name: BatchIndexStream(len(pool), batch_size,
+                                   seed + _POOL_SEED_OFFSET + zlib.crc32(name.encode()) * _POOL_SEED_STRIDE,
+                                   rank, world_size)
+            for name, pool in self.pools.items()
+        }
+
+    def draw(self, k: int) -> dict[str, torch.Tensor]:
+        return {name: pool[self.streams[name].indices(k).to(pool.device)] for name, pool in self.pools.items()}
 
 
 def iterations_for_epochs(epochs: float, n: int, batch_size: int) -> int:

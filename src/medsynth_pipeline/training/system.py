@@ -38,6 +38,9 @@ class Batch:
     images: torch.Tensor
     labels: torch.Tensor | None = None  # class indices (long) for conditional systems
     extras: dict[str, torch.Tensor] = field(default_factory=dict)  # e.g. paired modalities for mpMRI
+    # ``batch_size`` rows of each reference pool of the TrainingData, drawn for this iteration (e.g. 002's
+    # real non-CS images); the pools a system needs are named in its ``reference_pools``
+    references: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 class StepContext:
@@ -84,12 +87,16 @@ class StepContext:
 class GANSystem(abc.ABC):
     """Base class of every trainable adversarial system (see the module docstring for the contract).
 
-    Subclasses set ``self.num_classes`` (0 for unconditional) and implement the abstract methods. The
+    Subclasses set ``self.num_classes`` (0 for unconditional), ``self.reference_pools`` when they draw from
+    extra real image pools, and implement the abstract methods. The
     default ``state_dict``/``load_state_dict``/``to`` cover ``networks()`` and ``optimizers()``; override
     ``extra_state``/``load_extra_state`` for schedules (phase, alpha) that must survive a resume.
     """
 
     num_classes: int = 0
+    # Names of the ``TrainingData.references`` pools ``train_step`` reads from ``batch.references``; the loop
+    # refuses to start without them.
+    reference_pools: tuple[str, ...] = ()
 
     @property
     def conditional(self) -> bool:

@@ -7,7 +7,7 @@ Plug-in interface (details in :mod:`medsynth_pipeline.training.system`)::
     class MySystem(GANSystem):             # owns its networks, optimizers and loss
         def networks(self): return {"G": self.G, "D": self.D}
         def optimizers(self): return {"G": self.opt_g, "D": self.opt_d}
-        def train_step(self, batch, ctx):   # batch.images/labels/extras are on ctx.device
+        def train_step(self, batch, ctx):   # batch.images/labels/extras/references are on ctx.device
             with ctx.autocast(): ...        # mixed precision on GPU, no-op on CPU
             ctx.optimize("D", loss_d, self.opt_d)   # zero_grad + (scaled) backward + step
             return {"loss_D": loss_d.detach(), ...}
@@ -41,7 +41,7 @@ import torch
 from tqdm.auto import tqdm
 
 from medsynth_pipeline.training.checkpoint import LAST, fingerprint, load_checkpoint, save_atomic
-from medsynth_pipeline.training.data import BatchIndexStream, TrainingData
+from medsynth_pipeline.training.data import BatchIndexStream, ReferencePools, TrainingData
 from medsynth_pipeline.training.diffaugment import DiffAugment
 from medsynth_pipeline.training.runtime import (
     DistributedInfo,
@@ -123,7 +123,7 @@ class Trainer:
         runtime_only = {"iterations", "device", "cpu_threads", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
                         "progress_every_s", "snapshot_iterations", "metrics_prefix"}
         key = {k: v for k, v in asdict(self.config).items() if k not in runtime_only}
-        return fingerprint(key, self.data.images, self.data.labels, *self.data.extras.values())
+        return fingerprint(key, *self.data.fingerprint_tensors())
 
     def _checkpoint_path(self) -> Path | None:
         return Path(self.config.checkpoint_dir) / LAST if self.config.checkpoint_dir else None
@@ -156,6 +156,8 @@ class Trainer:
 
         data = self.data.to(device)
         stream = BatchIndexStream(len(data), cfg.batch_size, cfg.seed, self.dist.rank, self.dist.world_size)
+        pools = ReferencePools(data.references, system.reference_pools, cfg.batch_size, cfg.seed,
+                               self.dist.rank, self.dist.world_size)
         tracker = MlflowTracker(cfg.metrics_prefix, cfg.log_every, device.type == "cuda", self.dist.is_main)
         ckpt_path = self._checkpoint_path() if self.dist.is_main else None
         snapshot_at = set(int(i) for i in cfg.snapshot_iterations)
@@ -193,6 +195,7 @@ class Trainer:
                     images=data.images[idx],
                     labels=None if data.labels is None else data.labels[idx],
                     extras={k: v[idx] for k, v in data.extras.items()},
+                    references=pools.draw(it),
                 )
                 pending.append((it, system.train_step(batch, ctx)))
                 done = it + 1

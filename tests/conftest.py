@@ -29,17 +29,15 @@ def project_root() -> Path:
 def isolated_mlflow_state(monkeypatch: pytest.MonkeyPatch):
     """Each test starts without the MLflow globals an earlier test's `kedro run` left behind.
 
-    kedro-mlflow sets the tracking URI and the active experiment (also as MLFLOW_* environment variables)
-    process-wide; a later test pointing at another store would inherit an experiment id that is not there.
+    kedro-mlflow sets the active experiment (also as MLFLOW_* environment variables) process-wide; a later
+    test pointing at another store would inherit an experiment id that is not there.
     """
     import mlflow
     from mlflow.tracking import fluent
-    from mlflow.tracking._tracking_service import utils as tracking_utils
 
-    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID"):
+    for name in ("MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(fluent, "_active_experiment_id", None)
-    monkeypatch.setattr(tracking_utils, "_tracking_uri", None)
     yield
     while mlflow.active_run() is not None:
         mlflow.end_run()

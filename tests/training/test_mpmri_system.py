@@ -10,7 +10,7 @@ import torch
 from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
 from medsynth_pipeline.training.mpmri_factory import system_factory
-from medsynth_pipeline.training.mpmri_system import SemiSupervisedSettings
+from medsynth_pipeline.training.mpmri_system import NONCS_POOL, SemiSupervisedSettings
 from medsynth_pipeline.training.system import Batch, StepContext
 
 SIZE, LATENT = 16, 8
@@ -47,8 +47,12 @@ def ctx() -> StepContext:
 
 
 def build(kind: str = "semi_supervised", **settings: object):
-    noncs = toy_pairs(24, seed=5, dark_spot=False)
-    return system_factory(kind, TINY, settings, noncs)()
+    return system_factory(kind, TINY, settings)()
+
+
+def with_noncs(cs: torch.Tensor) -> TrainingData:
+    """Real CS pairs and the real nonCS reference pool of C_ADC / C_T2w."""
+    return TrainingData(cs, references={NONCS_POOL: toy_pairs(10, 9, dark_spot=False)})
 
 
 def test_one_supervised_step_lowers_its_loss() -> None:
@@ -75,13 +79,11 @@ def test_one_unsupervised_step_lowers_the_synthesizer_loss() -> None:
 
 def test_one_critic_step_lowers_the_critic_losses() -> None:
     system = build(supervised=False, beta=0.5, critic_optimizer={"lr": 1e-3}, aux_optimizer={"lr": 1e-3})
-    pairs = toy_pairs(8, seed=2)
-    noncs_state = system.noncs.generator.get_state()
+    pairs, noncs = toy_pairs(8, seed=2), toy_pairs(8, seed=5, dark_spot=False)
     torch.manual_seed(4)
-    before = system._critic_step(pairs[:, :1], pairs[:, 1:], ctx())
+    before = system._critic_step(pairs[:, :1], pairs[:, 1:], noncs, ctx())
     torch.manual_seed(4)
-    system.noncs.generator.set_state(noncs_state)
-    after = system._critic_step(pairs[:, :1], pairs[:, 1:], ctx())
+    after = system._critic_step(pairs[:, :1], pairs[:, 1:], noncs, ctx())
     assert after["loss_D"] < before["loss_D"]
     assert after["loss_aux_critics"] < before["loss_aux_critics"]
 
@@ -115,16 +117,17 @@ def test_aae_moves_the_codes_towards_the_prior() -> None:
 
 def test_resume_continues_to_the_uninterrupted_result(tmp_path) -> None:
     pairs = toy_pairs(12, seed=3)
-    factory = system_factory("semi_supervised", TINY, {"n_critic": 2, "beta": 0.5}, toy_pairs(10, 9, False))
+    factory = system_factory("semi_supervised", TINY, {"n_critic": 2, "beta": 0.5})
 
     def run(iterations: int, folder: str) -> dict[str, torch.Tensor]:
         config = TrainerConfig(iterations=iterations, batch_size=4, seed=1, device="cpu",
                                checkpoint_dir=str(tmp_path / folder), log_every=1)
-        return Trainer(factory, TrainingData(pairs), config).fit().system.synthesizer.state_dict()
+        system = Trainer(factory, with_noncs(pairs), config).fit().system
+        return {**system.synthesizer.state_dict(), **{f"C_ADC.{k}": v for k, v in system.c_adc.state_dict().items()}}
 
     straight = run(5, "straight")
     run(3, "resumed")
-    resumed = run(5, "resumed")
+    resumed = run(5, "resumed")  # the nonCS draws of iterations 4-5 are the same: C_ADC ends identical too
     assert all(torch.equal(straight[k], resumed[k]) for k in straight)
 
 
@@ -139,9 +142,9 @@ def test_resume_continues_to_the_uninterrupted_result(tmp_path) -> None:
     ],
 )
 def test_every_system_trains_and_exports_a_loadable_generator(kind, settings, channels, networks) -> None:
-    factory = system_factory(kind, TINY, settings, toy_pairs(10, 9, False))
+    factory = system_factory(kind, TINY, settings)
     config = TrainerConfig(iterations=3, batch_size=4, seed=0, device="cpu", log_every=1)
-    result = Trainer(factory, TrainingData(toy_pairs(8, seed=1)), config).fit()
+    result = Trainer(factory, with_noncs(toy_pairs(8, seed=1)), config).fit()
     assert set(result.system.networks()) == networks
     assert all(torch.isfinite(torch.tensor(list(row.values()))).all() for row in result.history)
     artifact = result.system.export_generator()
@@ -168,8 +171,12 @@ def test_settings_reject_inconsistent_combinations() -> None:
         SemiSupervisedSettings(supervised=True, modalities="adc")
     with pytest.raises(ValueError, match="unsupervised step"):
         SemiSupervisedSettings(unsupervised=False, beta=1.0)
-    with pytest.raises(ValueError, match="nonCS images"):
-        system_factory("semi_supervised", TINY, {"beta": 1.0}, None)()
+    needs_noncs = system_factory("semi_supervised", TINY, {"beta": 1.0})
+    assert needs_noncs().reference_pools == (NONCS_POOL,)
+    assert system_factory("semi_supervised", TINY, {"beta": 0.0})().reference_pools == ()
+    with pytest.raises(ValueError, match=NONCS_POOL):
+        config = TrainerConfig(iterations=1, batch_size=4, device="cpu")
+        Trainer(needs_noncs, TrainingData(toy_pairs(8, seed=1)), config).fit()
     with pytest.raises(ValueError, match="unknown mpMRI system kind"):
         system_factory("pix2pix", TINY)
     with pytest.raises(ValueError, match="invalid settings"):
@@ -182,9 +189,10 @@ def test_gan_training_plug_in_builds_the_synthesizer_and_refuses_what_it_cannot_
     spec = {"factory": "medsynth_pipeline.training.mpmri_factory:gan_training_system",
             "kind": "semi_supervised", "architecture": TINY, "settings": {"n_critic": 1}}
     system = build_system(spec, channels=2, image_size=SIZE, num_classes=0)
-    assert {"synthesizer", "D_ADC", "D_T2w", "D_AAE"} == set(system.networks())
-    with pytest.raises(ValueError, match="nonCS pool"):
-        build_system({**spec, "settings": {"beta": 1.0}}, channels=2, image_size=SIZE, num_classes=0)
+    assert {"synthesizer", "D_ADC", "D_T2w", "D_AAE", "C_ADC", "C_T2w"} == set(system.networks())  # β = 1
+    assert system.reference_pools == (NONCS_POOL,)
+    no_ad = build_system({**spec, "settings": {"beta": 0.0}}, channels=2, image_size=SIZE, num_classes=0)
+    assert "C_ADC" not in no_ad.networks() and no_ad.reference_pools == ()
     with pytest.raises(ValueError, match="needs 2 channel"):
         build_system(spec, channels=3, image_size=SIZE, num_classes=0)
     with pytest.raises(ValueError, match="unconditional"):

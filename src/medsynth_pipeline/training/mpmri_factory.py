@@ -2,15 +2,14 @@
 
 ``kind`` picks the system: ``semi_supervised`` (002's method; β = 0 gives "w/o AD maximisation", and
 ``supervised: false, modalities: adc`` the StitchLayer ablation's unsupervised ADC model), ``supervised_pair``
-(Costa et al.) or ``cogan`` (Liu & Tuzel).
+(Costa et al.) or ``cogan`` (Liu & Tuzel). With β > 0 the semi-supervised system draws its real nonCS images
+from the training data's reference pool ``non_cs`` (``mpmri_system.NONCS_POOL``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-
-import torch
 
 from medsynth_pipeline.training.mpmri_baselines import (
     CoganSettings,
@@ -39,7 +38,6 @@ def system_factory(
     kind: str,
     architecture: dict[str, Any],
     settings: dict[str, Any] | None = None,
-    noncs_images: torch.Tensor | None = None,
 ) -> Callable[[], GANSystem]:
     """A zero-argument factory for ``Trainer`` (it builds the system after seeding).
 
@@ -47,7 +45,6 @@ def system_factory(
         kind: one of :data:`SYSTEM_KINDS`.
         architecture: keyword arguments of :class:`MpmriArchitecture`.
         settings: keyword arguments of the kind's settings dataclass.
-        noncs_images: real nonCS ``[M, 2, S, S]`` in [-1, 1] (C_ADC / C_T2w of the semi-supervised system).
     """
     if kind not in SYSTEM_KINDS:
         raise ValueError(f"unknown mpMRI system kind {kind!r}; choose one of {SYSTEM_KINDS}")
@@ -55,7 +52,7 @@ def system_factory(
     values = dict(settings or {})
     if kind == "semi_supervised":
         semi = _settings(SemiSupervisedSettings, values, kind)
-        return lambda: SemiSupervisedMpmriSystem(arch, semi, noncs_images if semi.beta > 0 else None)
+        return lambda: SemiSupervisedMpmriSystem(arch, semi)
     if kind == "supervised_pair":
         sup = _settings(SupervisedPairSettings, values, kind)
         return lambda: SupervisedPairSystem(arch, sup)
@@ -68,9 +65,10 @@ def gan_training_system(spec: dict[str, Any], *, channels: int, image_size: int,
     ``medsynth_pipeline.training.mpmri_factory:gan_training_system``), so a 002 synthesizer can be one of
     the run's models and go through augmentation, evaluation and the report like the others.
 
-    ``spec``: ``kind``, ``architecture``, ``settings`` as in :func:`system_factory`. That stage trains one
-    image set per model (select ``rows: {clin_sig: true}``, ``channels: [ADC, T2W]``), so there is no real
-    nonCS pool for C_ADC / C_T2w: β must be 0 there; the full Eq. 10 runs in the ``mpmri_synthesis`` pipeline.
+    ``spec``: ``kind``, ``architecture``, ``settings`` as in :func:`system_factory`. The model selects the
+    real CS pairs (``select: {rows: {clin_sig: true}, channels: [ADC, T2W]}``); with β > 0 (the full Eq. 10)
+    the stage must also give it the real nonCS pairs as the reference pool ``non_cs``
+    (``gan_training.<model>.references.non_cs``).
     """
     if num_classes:
         raise ValueError("the mpMRI synthesizers are unconditional (a CS generator): set select.label_column to null")
@@ -80,9 +78,5 @@ def gan_training_system(spec: dict[str, Any], *, channels: int, image_size: int,
     if channels != wanted:
         raise ValueError(f"an mpMRI '{kind}' system needs {wanted} channel(s) (ADC{', T2W' if wanted == 2 else ''}), "
                          f"the selected patches have {channels}")
-    if float(settings.get("beta", 0.0)) > 0:
-        raise ValueError("gan_training gives a system one image set, no real nonCS pool: use beta 0 there "
-                         "(the auxiliary distance, Eqs. 8-10, runs in the mpmri_synthesis pipeline)")
-    settings.setdefault("beta", 0.0)
     architecture = {**dict(spec.get("architecture") or {}), "image_size": image_size}
     return system_factory(kind, architecture, settings)()

@@ -12,8 +12,9 @@ One :meth:`SemiSupervisedMpmriSystem.train_step` is one iteration of Eq. 10:
 
 The loop feeds the real CS ADC–T2w pairs as ``batch.images`` ``[N, 2, S, S]`` in [-1, 1] (channel 0 ADC,
 channel 1 T2w); the critics see each modality on its own, so they learn the marginals as the paper's
-"unpaired" step does. The real nonCS pool for C_ADC / C_T2w has its own size, so the system holds it and
-draws from it with its own generator, whose state is checkpointed (a resumed run draws the same images).
+"unpaired" step does. The real nonCS images for C_ADC / C_T2w are the loop's reference pool ``non_cs``
+(``TrainingData(cs, references={"non_cs": noncs})``): every iteration brings a batch-sized draw of them in
+``batch.references``, seeded like the batches, so a resumed run draws the same images.
 
 ``supervised=False, modalities="adc"`` gives the StitchLayer ablation's unsupervised ADC model (Table I).
 """
@@ -34,6 +35,7 @@ from medsynth_pipeline.training.adversarial import AdamSettings
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 
 MODALITIES = ("adc_t2w", "adc")
+NONCS_POOL = "non_cs"  # the reference pool of real nonCS pairs (Eqs. 8-9)
 
 
 def adam_settings(values: dict[str, Any] | AdamSettings) -> AdamSettings:
@@ -76,7 +78,6 @@ class SemiSupervisedSettings:
         aae_weight: weight of J_AAE inside L_sup (Eq. 3 adds it with weight 1).
         lambda_adc, lambda_t2w: gradient-penalty weights λ of Eqs. 4–5.
         n_critic: critic updates per synthesizer update.
-        noncs_seed: seeds the draws from the nonCS pool.
     """
 
     supervised: bool = True
@@ -88,7 +89,6 @@ class SemiSupervisedSettings:
     lambda_adc: float = 10.0
     lambda_t2w: float = 10.0
     n_critic: int = 5
-    noncs_seed: int = 0
     synthesizer_optimizer: AdamSettings = field(default_factory=_wgan_adam)
     critic_optimizer: AdamSettings = field(default_factory=_wgan_adam)
     aux_optimizer: AdamSettings = field(default_factory=_wgan_adam)
@@ -138,20 +138,6 @@ def train_mode(system: GANSystem) -> None:
         module.train()
 
 
-class NoncsPool:
-    """Real nonCS images drawn with replacement by a private, checkpointable generator."""
-
-    def __init__(self, images: torch.Tensor, seed: int) -> None:
-        if images.dim() != 4 or images.shape[0] == 0:
-            raise ValueError(f"the nonCS pool must be a non-empty [M, C, S, S] tensor, got {tuple(images.shape)}")
-        self.images = images
-        self.generator = torch.Generator().manual_seed(int(seed))
-
-    def draw(self, n: int, device: torch.device) -> torch.Tensor:
-        idx = torch.randint(0, self.images.shape[0], (n,), generator=self.generator)
-        return self.images[idx].to(device, non_blocking=True)
-
-
 class SynthesizerSampling:
     """``sample_latent``/``sample``/``export_generator`` of a system whose generator is ``self.synthesizer``."""
 
@@ -176,15 +162,10 @@ class SynthesizerSampling:
 
 
 class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
-    """002's synthesizer (see the module docstring). ``noncs_images``: real nonCS ``[M, 2, S, S]`` in [-1, 1],
-    needed when β > 0."""
+    """002's synthesizer (see the module docstring). With β > 0 it reads the reference pool ``non_cs``
+    (real nonCS ``[M, 2, S, S]`` in [-1, 1]) of the training data."""
 
-    def __init__(
-        self,
-        architecture: MpmriArchitecture,
-        settings: SemiSupervisedSettings,
-        noncs_images: torch.Tensor | None = None,
-    ) -> None:
+    def __init__(self, architecture: MpmriArchitecture, settings: SemiSupervisedSettings) -> None:
         self.arch, self.settings = architecture, settings
         two = settings.modalities == "adc_t2w"
         a = architecture
@@ -197,11 +178,8 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
         self.d_t2w = ConvCritic(**size, **a.critic) if settings.unsupervised and two else None
         self.d_aae = LatentDiscriminator(a.latent_dim, **a.latent_discriminator) if settings.supervised else None
         self.c_adc = self.c_t2w = None
-        self.noncs: NoncsPool | None = None
         if settings.beta > 0:
-            if noncs_images is None:
-                raise ValueError("β > 0 (auxiliary distance) needs real nonCS images for C_ADC / C_T2w")
-            self.noncs = NoncsPool(noncs_images, settings.noncs_seed)
+            self.reference_pools = (NONCS_POOL,)  # the loop will not start without real nonCS images
             self.c_adc = ConvCritic(**size, **a.aux_critic)
             self.c_t2w = ConvCritic(**size, **a.aux_critic) if two else None
         self._optimizers = self._build_optimizers()
@@ -233,13 +211,6 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
     def begin_iteration(self, iteration: int, total_iterations: int) -> None:
         self._iteration = iteration
 
-    def extra_state(self) -> dict[str, Any]:
-        return {} if self.noncs is None else {"noncs_generator": self.noncs.generator.get_state()}
-
-    def load_extra_state(self, state: dict[str, Any]) -> None:
-        if self.noncs is not None and "noncs_generator" in state:
-            self.noncs.generator.set_state(state["noncs_generator"])
-
     # ---------------------------------------------------------------------------------------- the step
     def train_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
         s = self.settings
@@ -247,7 +218,7 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
         real_adc, real_t2w = split_modalities(batch.images, s.modalities == "adc_t2w")
         metrics: dict[str, torch.Tensor] = {}
         if s.unsupervised:
-            metrics.update(self._critic_step(real_adc, real_t2w, ctx))
+            metrics.update(self._critic_step(real_adc, real_t2w, batch.references.get(NONCS_POOL), ctx))
         if not s.unsupervised or self._iteration % s.n_critic == 0:
             if s.supervised:
                 assert real_t2w is not None
@@ -263,8 +234,9 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
         return fake_adc, (unet(fake_adc) if unet is not None else None)
 
     def _critic_step(
-        self, real_adc: torch.Tensor, real_t2w: torch.Tensor | None, ctx: StepContext
+        self, real_adc: torch.Tensor, real_t2w: torch.Tensor | None, noncs: torch.Tensor | None, ctx: StepContext
     ) -> dict[str, torch.Tensor]:
+        """D_ADC, D_T2w against real CS (Eqs. 4-5); with β > 0 also C_ADC, C_T2w: ``noncs`` vs synthetic CS."""
         s, out = self.settings, {}
         with torch.no_grad(), ctx.autocast():
             fake_adc, fake_t2w = self._fake(real_adc.shape[0], real_adc.device)
@@ -279,8 +251,10 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
                 loss = loss + loss_t2w
         ctx.optimize("critics", loss, self._optimizers["critics"])
         out["loss_D"] = loss.detach()
-        if self.noncs is not None:
-            noncs_adc, noncs_t2w = split_modalities(self.noncs.draw(real_adc.shape[0], real_adc.device), self.c_t2w is not None)
+        if self.c_adc is not None:
+            if noncs is None:
+                raise ValueError(f"β > 0: the batch lacks the reference pool '{NONCS_POOL}' (real nonCS images)")
+            noncs_adc, noncs_t2w = split_modalities(noncs, self.c_t2w is not None)
             with ctx.autocast():
                 loss_c_adc = eq.auxiliary_critic_loss(self.c_adc(noncs_adc), self.c_adc(fake_adc))
                 loss_aux = loss_c_adc
@@ -321,7 +295,7 @@ class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
             if self.d_t2w is not None:
                 loss_unsup = loss_unsup + eq.wasserstein_generator_loss(self.d_t2w(ctx.augment(fake_t2w)))
             loss = s.alpha * loss_unsup
-            if self.noncs is not None:
+            if self.c_adc is not None:
                 ad = eq.auxiliary_distance_loss(self.c_adc(fake_adc))
                 if self.c_t2w is not None:
                     ad = ad + eq.auxiliary_distance_loss(self.c_t2w(fake_t2w))

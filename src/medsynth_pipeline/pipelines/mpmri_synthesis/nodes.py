@@ -24,6 +24,7 @@ from medsynth_pipeline.reporting.gan_figures import interpolation_figure, loss_c
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
 from medsynth_pipeline.training.mpmri_factory import system_factory
+from medsynth_pipeline.training.mpmri_system import NONCS_POOL
 from medsynth_pipeline.training.selection import from_range, select_training_set, to_range
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def train_synthesizer(
     arch = merged(architecture, model.get("architecture")) | {"image_size": int(pairs["cs"].shape[-1])}
     settings = dict(model.get("settings") or {})
     cs = pairs["cs"][:, :1] if settings.get("modalities") == "adc" else pairs["cs"]
-    factory = system_factory(model["kind"], arch, settings, to_range(pairs["noncs"], OUTPUT_RANGE))
+    factory = system_factory(model["kind"], arch, settings)
     schedule, runtime = training["schedule"], dict(training["trainer"])
     root = runtime.pop("checkpoint_root", None)
     config = TrainerConfig(
@@ -80,7 +81,9 @@ def train_synthesizer(
     )
     log.info("%s (%s): %d iterations at batch %d on %d CS pairs", name, model["kind"], config.iterations,
              config.batch_size, len(cs))
-    result = Trainer(factory, TrainingData(to_range(cs, OUTPUT_RANGE)), config).fit()
+    # the nonCS pairs are the reference pool C_ADC / C_T2w draw from (used by systems with β > 0)
+    data = TrainingData(to_range(cs, OUTPUT_RANGE), references={NONCS_POOL: to_range(pairs["noncs"], OUTPUT_RANGE)})
+    result = Trainer(factory, data, config).fit()
     channels = result.system.export_generator()["channels"]
     artifact = result.system.export_generator() | {
         "model": name, "label": model.get("label", name), "label_column": None, "class_values": [],

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from medsynth_pipeline.models.dcgan import DCGANGenerator
 from medsynth_pipeline.models.kitchen_seah import KitchenSeahGenerator
+from medsynth_pipeline.models.mpmri import MpmriSynthesizer
 from medsynth_pipeline.models.prostategan import ProstateGANGenerator
 from medsynth_pipeline.pipelines.augmentation import create_pipeline
 from medsynth_pipeline.pipelines.gan_training import MODELS
@@ -46,7 +47,10 @@ def _generators() -> dict[str, dict[str, Any]]:
         "model": "kitchen_seah", "channels": ["T2W", "ADC", "KTRANS"], "class_attributes": per_class}
     dc = DCGANGenerator(channels=1, latent_dim=4, width=4).export() | {
         "model": "dcgan64", "channels": ["T2W"], "class_attributes": per_class}
-    return {"prostategan": cond, "kitchen_seah": ks, "dcgan64": dc}
+    mpmri = MpmriSynthesizer(latent_dim=4, image_size=64, decoder={"channels": [16, 8, 8, 4, 4]},
+                             unet={"channels": [4, 8, 8], "strides": [2, 2]}).export() | {
+        "model": "mpmri_semi", "channels": ["ADC", "T2W"], "class_attributes": per_class}
+    return {"prostategan": cond, "kitchen_seah": ks, "dcgan64": dc, "mpmri_semi": mpmri}
 
 
 def _patches(preset: str) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -86,9 +90,12 @@ def test_synthetic_sets_are_class_balanced_and_marked(outputs: dict[str, Any]) -
     assert len(meta) == len(images["images"]) and meta["is_synthetic"].all()
     counts = meta.groupby(["set_index", "gleason_sum"]).size()
     assert counts.tolist() == [per_class] * (2 * sets)
-    for model in ("kitchen_seah", "dcgan64"):
+    for model in ("kitchen_seah", "dcgan64", "mpmri_semi"):
         meta = outputs[f"augmentation.{model}.synthetic_metadata"]
         assert len(meta) == sets * per_class and meta["clin_sig"].all()
+    pairs = outputs["augmentation.mpmri_semi.synthetic_images"]  # 002: synthetic CS ADC-T2w pairs
+    assert pairs["images"].shape == (sets * per_class, 2, 64, 64) and pairs["channels"] == ["ADC", "T2W"]
+    assert pairs["images"].min() >= 0 and pairs["images"].max() <= 1
 
 
 def test_classical_copies_of_the_training_split(outputs: dict[str, Any]) -> None:

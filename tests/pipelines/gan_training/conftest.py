@@ -33,7 +33,8 @@ def load_parameters(project_root: Path, env: str) -> dict[str, Any]:
 
 
 def tiny_patches(preset: str) -> tuple[dict[str, Any], pd.DataFrame]:
-    """12 patches: 9 train (7 lesions, 2 background), 3 val; ClinSig lesions are darker in every channel."""
+    """12 patches of 4 patients (3 each: splits by patient): 9 train (7 lesions, 2 background), 3 val;
+    ClinSig lesions are darker in every channel. Train: 5 ClinSig, 4 not (two 3+3 lesions, two background)."""
     channels, size = PRESET_SHAPES[preset]
     n = len(GLEASON)
     gen = torch.Generator().manual_seed(0)
@@ -42,7 +43,7 @@ def tiny_patches(preset: str) -> tuple[dict[str, Any], pd.DataFrame]:
     level = torch.tensor([0.3 if cs else 0.7 for cs in clin_sig]).view(n, 1, 1, 1)
     images = (level + 0.1 * torch.rand(n, len(channels), size, size, generator=gen)).clamp(0, 1)
     meta = pd.DataFrame({
-        "patient_id": pd.array([f"PX-{i // 2:04d}" for i in range(n)], dtype="string"),
+        "patient_id": pd.array([f"PX-{i // 3:04d}" for i in range(n)], dtype="string"),
         "fid": pd.array([1 if les else None for les in is_lesion], dtype="Int64"),
         "split": pd.array(["train"] * 9 + ["val"] * 3, dtype="string"),
         "is_lesion": is_lesion,

@@ -89,3 +89,23 @@ def test_figures(outputs: dict[str, Any]) -> None:
     assert len(grid.axes) == 2 * (2 + 1)  # 2 classes × (2 milestones + the real column)
     interpolation = outputs["gan_training.kitchen_seah.latent_interpolation"]
     assert len(interpolation.axes) == 2 * 3 * 3  # linear + spherical, 3 channels, 3 steps
+
+
+def test_mpmri_semi_trains_002s_full_method_with_its_non_cs_pool(outputs: dict[str, Any]) -> None:
+    artifact = outputs["gan_training.mpmri_semi.generator"]
+    assert artifact["channels"] == ["ADC", "T2W"] and artifact["num_classes"] == 0
+    assert artifact["class_attributes"][0]["clin_sig"] is True  # a CS generator: augmentation labels its pairs CS
+    assert load_generator(artifact).generate(2).shape == (2, 2, 64, 64)
+    # the auxiliary critics of Eqs. 8-9 exist and were trained: beta > 0 inside the gan_training stage
+    assert {"D_ADC", "D_T2w", "D_AAE", "C_ADC", "C_T2w"} <= set(outputs["gan_training.mpmri_semi.discriminator"])
+    history = outputs["gan_training.mpmri_semi.training_history"]
+    assert {"W_ADC", "W_T2w", "L_rec", "J_ADC", "J_T2w", "loss_aux_critics", "AD_loss"} <= set(history.columns)
+    assert history["J_ADC"].notna().all() and history["AD_loss"].notna().any()
+    # the pool: exactly the training split's non-CS patches (rows 0, 4, 5, 8), both channels; 5 CS train images
+    patches, _ = tiny_patches("mpmri_64")
+    pool = outputs["gan_training.mpmri_semi.reference_pools"]["non_cs"]
+    assert torch.equal(pool, patches["images"][[0, 4, 5, 8]])
+    summary = outputs["gan_training.mpmri_semi.training_summary"]
+    assert summary.loc[0, "training_images"] == 5 and summary.loc[0, "reference_images_non_cs"] == 4
+    for model in ("prostategan", "kitchen_seah", "dcgan64"):
+        assert outputs[f"gan_training.{model}.reference_pools"] == {}

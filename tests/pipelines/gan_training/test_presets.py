@@ -55,3 +55,21 @@ def test_paper_numbers(base: dict[str, Any]) -> None:
     # 003: standard DCGAN, BCE, Adam 2e-4, batch 128
     assert d["system"]["architecture"] == "dcgan" and d["system"]["loss"]["name"] == "non_saturating"
     assert d["schedule"]["batch_size"] == 128 and d["system"]["optimizer_g"]["lr"] == 0.0002
+
+
+def test_mpmri_semi_is_002s_full_method_in_every_environment(base: dict[str, Any], test_parameters: dict[str, Any],
+                                                              project_root: Path) -> None:
+    m = base["gan_training"]["mpmri_semi"]
+    settings, arch = m["system"]["settings"], m["system"]["architecture"]
+    # 002: 128-d codes, 2F32a StitchLayer kept, auxiliary distance on (beta > 0), WGAN-GP lambda 10, n_critic 5
+    assert arch["latent_dim"] == 128 and arch["decoder"]["blocks"] == 2
+    assert settings["beta"] > 0 and settings["alpha"] > 0 and settings["supervised"] and settings["unsupervised"]
+    assert (settings["lambda_adc"], settings["lambda_t2w"], settings["n_critic"]) == (10.0, 10.0, 5)
+    assert m["select"] == {"split": "train", "rows": {"clin_sig": True}, "channels": ["ADC", "T2W"],
+                           "label_column": None, "min_per_class": 1}
+    assert m["references"] == {"non_cs": {"rows": {"clin_sig": False}}}
+    # one definition: each environment's block resolves to that environment's mpmri_synthesis preset
+    for params in (base, load_parameters(project_root, "demo"), test_parameters):
+        block, preset = params["gan_training"]["mpmri_semi"], params["mpmri_synthesis"]
+        assert block["system"]["architecture"] == preset["architecture"]
+        assert block["system"]["settings"] == preset["models"]["ours_ad"]["settings"]

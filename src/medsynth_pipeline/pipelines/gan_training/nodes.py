@@ -29,6 +29,34 @@ def select_training_images(patches: dict[str, Any], patch_metadata: pd.DataFrame
     return select_training_set(patches, patch_metadata, params["select"], source=f"gan_training.{params['name']}")
 
 
+def select_reference_pools(
+    patches: dict[str, Any], patch_metadata: pd.DataFrame, params: dict[str, Any]
+) -> dict[str, torch.Tensor]:
+    """The extra real image pools the model's system draws from besides its batches (``references``: name ->
+    ``{rows: {...}}``, e.g. 002's real nonCS pairs for C_ADC / C_T2w), in [0, 1], with the model's channels.
+
+    Pools come from the training split only: whatever the model's own selection, no validation or test
+    patient may reach training through them (checked by patient, too).
+    """
+    name, pools = params["name"], {}
+    for pool, spec in (params.get("references") or {}).items():
+        spec = dict(spec or {})
+        if spec.get("split", "train") != "train" or set(spec) - {"split", "rows"}:
+            raise ValueError(f"gan_training.{name}.references.{pool}: a pool takes `rows` filters only and is drawn "
+                             f"from the training split (got {spec})")
+        select = {"split": "train", "rows": spec.get("rows") or {}, "channels": params["select"].get("channels"),
+                  "label_column": None}
+        chosen = select_training_set(patches, patch_metadata, select, source=f"gan_training.{name}/{pool}")
+        held_out = set(patch_metadata.loc[(patch_metadata["split"].astype(str) != "train").to_numpy(), "patient_id"]
+                       .astype(str))
+        leaked = sorted(set(chosen.metadata["patient_id"].astype(str)) & held_out)
+        if leaked:
+            raise ValueError(f"gan_training.{name}.references.{pool}: patients {leaked} also have validation/test "
+                             "patches: the patch splits are not patient-level")
+        pools[pool] = chosen.images
+    return pools
+
+
 def pre_augment(training_set: TrainingSet, params: dict[str, Any]) -> TrainingSet:
     """Add ``copies`` classically augmented versions of every image before training (ProstateGAN: "first
     augmented by rotating, normalizing, and flipping"); ``copies: 0`` keeps the set as it is."""
@@ -58,9 +86,10 @@ def _iterations(schedule: dict[str, Any], n: int) -> int:
 
 
 def train_gan(
-    training_set: TrainingSet, params: dict[str, Any]
+    training_set: TrainingSet, params: dict[str, Any], reference_pools: dict[str, torch.Tensor] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
-    """Train the model described by ``params`` (system, schedule, trainer) on the selected images.
+    """Train the model described by ``params`` (system, schedule, trainer) on the selected images and, for a
+    system that draws from reference pools (``select_reference_pools``), those pools.
 
     Returns the generator artifact (weights + how to rebuild + what its classes mean), the other networks'
     state_dicts, the per-iteration history, the fixed-noise snapshots and a one-row run summary.
@@ -74,8 +103,16 @@ def train_gan(
     def factory():
         return build_system(params["system"], channels=channels, image_size=height, num_classes=training_set.num_classes)
 
-    probe_range = _output_range(params["system"], channels, height, training_set.num_classes)
-    data = TrainingData(to_range(training_set.images, probe_range), training_set.labels)
+    pools = dict(reference_pools or {})
+    # A throw-away instance tells the output range and the pools it needs (the Trainer builds its own after seeding).
+    probe = build_system(params["system"], channels=channels, image_size=height, num_classes=training_set.num_classes)
+    missing = sorted(set(probe.reference_pools) - set(pools))
+    if missing:
+        raise ValueError(f"gan_training.{name}: the system draws from reference pool(s) {missing}; configure them "
+                         f"under gan_training.{name}.references (e.g. non_cs: {{rows: {{clin_sig: false}}}})")
+    probe_range = tuple(probe.export_generator()["output_range"])
+    data = TrainingData(to_range(training_set.images, probe_range), training_set.labels,
+                        references={k: to_range(v, probe_range) for k, v in pools.items()})
     fractions = schedule.get("snapshot_fractions") or []
     unknown = set(trainer) - set(TrainerConfig.__dataclass_fields__) | {"iterations", "batch_size"} & set(trainer)
     if unknown:
@@ -89,8 +126,9 @@ def train_gan(
         identity={k: params.get(k) for k in ("system", "select", "pre_augment")} | {"batch_size": batch_size},
         **trainer,
     )
-    logger.info("%s: %d iterations at batch %d on %d images %s (%.1f epochs)", name, iterations, batch_size, n,
-                (channels, height, width), iterations * batch_size / n)
+    logger.info("%s: %d iterations at batch %d on %d images %s (%.1f epochs)%s", name, iterations, batch_size, n,
+                (channels, height, width), iterations * batch_size / n,
+                "".join(f", pool {k}: {len(v)} images" for k, v in pools.items()))
     result = Trainer(factory, data, config).fit()
 
     artifact = result.system.export_generator() | {
@@ -113,17 +151,12 @@ def train_gan(
     }
     summary = pd.DataFrame([{
         "model": name, "device": result.device, "iterations": result.iterations, "batch_size": batch_size,
-        "training_images": n, "epochs": result.iterations * batch_size / n, "resumed_from": result.resumed_from,
+        "training_images": n, **{f"reference_images_{k}": len(v) for k, v in pools.items()},
+        "epochs": result.iterations * batch_size / n, "resumed_from": result.resumed_from,
         "wall_seconds_this_process": round(result.wall_seconds, 2), "images_per_second": round(result.images_per_second, 1),
         **{f"final_{k}": v for k, v in (result.history[-1] if result.history else {}).items() if k != "iteration"},
     }])
     return artifact, others, pd.DataFrame(result.history), snapshots, summary
-
-
-def _output_range(system: dict[str, Any], channels: int, size: int, num_classes: int) -> tuple[float, float]:
-    """The generator's output range, from a throw-away instance (the Trainer seeds before its own build)."""
-    probe = build_system(system, channels=channels, image_size=size, num_classes=num_classes)
-    return tuple(probe.export_generator()["output_range"])  # type: ignore[return-value]
 
 
 def _class_name(training_set: TrainingSet, index: int) -> str:

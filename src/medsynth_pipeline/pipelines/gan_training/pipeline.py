@@ -4,6 +4,7 @@
 parameters_gan_training.yml (the papers' presets), its datasets ``gan_training.<model>.*`` (catalog
 patterns). Train a subset with ``kedro run --pipeline=gan_training --namespaces=gan_training.<model>``.
 Adding a model (another preset, a per-class generator, a plug-in system) = one entry here + one block there.
+A block's optional ``references`` names extra real image pools (training split) its system draws from.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from medsynth_pipeline.pipelines.gan_training.nodes import (
     plot_progress_grid,
     plot_real_vs_synthetic,
     pre_augment,
+    select_reference_pools,
     select_training_images,
     train_gan,
 )
@@ -27,6 +29,7 @@ MODELS: dict[str, str] = {
     "prostategan": "prostategan_32",  # seed 000
     "kitchen_seah": "kitchen_seah_16mm",  # seed 001
     "dcgan64": "mpmri_64",  # seed 003
+    "mpmri_semi": "mpmri_64",  # seed 002: semi-supervised ADC -> T2w synthesizer, full Eq. 10 (non-CS pool)
 }
 
 
@@ -37,9 +40,11 @@ def model_template() -> Pipeline:
             Node(select_training_images, ["patches", "patch_metadata", "params:model"], "selected_images",
                  name="select_training_images"),
             Node(pre_augment, ["selected_images", "params:model"], "training_images", name="pre_augment"),
+            Node(select_reference_pools, ["patches", "patch_metadata", "params:model"], "reference_pools",
+                 name="select_reference_pools"),
             Node(
                 train_gan,
-                ["training_images", "params:model"],
+                ["training_images", "params:model", "reference_pools"],
                 ["generator", "discriminator", "training_history", "training_snapshots", "training_summary"],
                 name="train_gan",
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from kedro.io import DataCatalog
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.pipelines import evaluation, reporting
-from medsynth_pipeline.pipelines.reporting.nodes import FIGURES
+from medsynth_pipeline.pipelines.reporting.nodes import FIGURES, table_ii_tables, write_report
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ..evaluation.conftest import run_in_memory, toy_catalog
@@ -80,3 +81,25 @@ def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test
     for figure in test_parameters["reporting"]["gan_figures"]:  # explicit entries of the GAN stage
         assert written(f"gan_training.{{model}}.{figure}") == layout["gan_figure"].replace("{figure}", figure)
     assert written("augmentation.{model}.synthetic_samples") == layout["synthetic_samples"]
+
+
+def test_002_table_ii_joins_the_report_when_its_model_is_in_the_run(reported: DataCatalog,
+                                                                     test_parameters: dict[str, Any]) -> None:
+    assert "## 002 Table II" not in reported.load("reporting.report")  # toy is not one of table_ii.models
+    params = copy.deepcopy(test_parameters["reporting"])
+    params["table_ii"]["models"] = {"toy": "Toy synthesizer"}
+    table, markdown = table_ii_tables(reported.load("evaluation.gan_comparison_summary"), params)
+    assert markdown.splitlines()[2] == "| row | IS-ADC | FID-ADC | SCA |"  # 002's columns, in its order
+    assert set(table["row"]) == {"Toy synthesizer", "Real Data"}
+    toy = next(line for line in markdown.splitlines() if line.startswith("| Toy synthesizer |"))
+    sca = table[(table["row"] == "Toy synthesizer") & (table["metric"] == "SCA")].iloc[0]
+    assert toy.endswith(f"| {100 * sca['mean']:.2f} ± {100 * sca['std']:.2f} |")  # SCA in %, as 002 prints it
+    assert "FD-ANN-real" in markdown and "absent.pth" in markdown  # offline fallbacks, and why FID/IS are missing
+    inputs = [reported.load(name) for name in (
+        "evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown", "reporting.augmentation_study_markdown",
+        "reporting.tstr_markdown", "reporting.memorisation_markdown", "evaluation.augmentation_study_runs",
+        "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic")]
+    report = write_report(*inputs, params, table, markdown, models=["toy"])
+    section = report.split("## 002 Table II", 1)[1].split("\n## ", 1)[0]
+    assert "| Toy synthesizer |" in section and "](evaluation/table_ii.csv)" in section
+    assert "kedro run --pipeline=mpmri_synthesis" in section and "stitch_ablation/table_i.md" in section

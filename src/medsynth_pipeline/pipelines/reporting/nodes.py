@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from medsynth_pipeline.pipelines.evaluation.nodes import REAL_DATA
 from medsynth_pipeline.reporting.report_md import ReportSection, render_report
 from medsynth_pipeline.reporting.study_figures import (
     distance_histogram_figure,
@@ -40,6 +41,7 @@ FIGURES = {
 TABLES = {
     "gan_comparison": "Synthetic image quality (002 Table II protocol)",
     "gan_comparison_ttests": "Welch t-tests between models",
+    "table_ii": "002 Table II: semi-supervised mp-MRI synthesis",
     "augmentation_study": "Augmentation study (004 Table 1)",
     "tstr": "Train on synthetic, test on real (TSTR) vs train on real (TRTR)",
     "memorisation": "Memorisation check",
@@ -80,6 +82,33 @@ def gan_comparison_tables(
     tests_md = markdown_with_notes(TABLES["gan_comparison_ttests"], ttests.round(4) if len(ttests) else
                                    pd.DataFrame({"note": ["no two models were scored on the same data"]}))
     return summary, text, ttests, tests_md
+
+
+def table_ii_tables(summary: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
+    """002 Table II for the run's 002 synthesizers (``table_ii.models``: model -> row label): their rows and
+    the real-data row, the paper's columns first (IS-ADC, IS-T2w, FID, SCA %), then the offline fallbacks
+    named after their features. Empty (and left out of the report) when none of them was in the run."""
+    spec = params["table_ii"]
+    labels = dict(spec["models"])
+    rows = dict(labels) | {
+        f"{REAL_DATA} ({m})": spec["real_label"] if len(labels) == 1 else f"{spec['real_label']} ({labels[m]})"
+        for m in labels}
+    mine = summary[summary["row"].isin(list(rows))].assign(row=lambda f: f["row"].map(rows))
+    if mine.empty:
+        return mine, markdown_with_notes(TABLES["table_ii"], pd.DataFrame(
+            {"note": [f"none of {sorted(labels)} (reporting.table_ii.models) was in this run's model list"]}))
+    metrics = _ordered_metrics(mine, spec["metrics_first"])
+    paper = [m for m in metrics if m in spec["metrics_first"]]
+    order = [r for r in dict.fromkeys(rows.values()) if r in set(mine["row"])]
+    offline = [m for m in metrics if m not in paper]
+    tables = [comparison_table(mine, row_order=order, metric_order=columns, digits=int(params["digits"]),
+                               percent=params["percent_metrics"]) for columns in (paper, offline)]
+    notes = [f"Mean ± std over the synthetic sets; {spec['real_label']}: held-out real CS pairs (IS, FID, …) and "
+             "real CS topped up with classical copies (SCA). FID is per modality here (002 scores the pairs jointly).",
+             *not_computed_notes(mine)]
+    text = (markdown_with_notes(TABLES["table_ii"], tables[0]) + "\n" + markdown_table(tables[1]) + "\n\n"
+            + "".join(f"- {note}\n" for note in notes))
+    return mine, text
 
 
 def _not_run_lines(runs: pd.DataFrame, study: str) -> list[str]:
@@ -223,7 +252,7 @@ def _settings_lines(evaluation: dict[str, Any], synthetic: dict[str, Any]) -> di
 def write_report(
     comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, tstr_md: str, memorisation_md: str,
     augmentation_runs: pd.DataFrame, tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
-    params: dict[str, Any], models: list[str],
+    params: dict[str, Any], table_ii: pd.DataFrame, table_ii_md: str, models: list[str],
 ) -> str:
     """REPORT.md: dataset, settings, every table (embedded and linked), per-model figures, what was not computed."""
     layout = params["layout"]
@@ -243,6 +272,8 @@ def write_report(
                       "they use: FID/IS/KID only with torch-fidelity's Inception weights; FD/KID/IS-<classifier>-real "
                       "on a classifier trained on the real training split.",
                       comparison_md.split("\n", 1)[1], links("gan_comparison") + links("gan_comparison_ttests")),
+        *([ReportSection(TABLES["table_ii"], params["table_ii"]["text"].strip(), table_ii_md.split("\n", 1)[1],
+                         links("table_ii"))] if len(table_ii) else []),
         ReportSection(TABLES["augmentation_study"], "", augmentation_md.split("\n", 1)[1], links("augmentation_study"),
                       figures(["roc_augmentation", "intervals_augmentation", "learning_curves_augmentation"])),
         ReportSection(TABLES["tstr"], "", tstr_md.split("\n", 1)[1], links("tstr"), figures(["roc_tstr"])),

@@ -24,6 +24,7 @@ from medsynth_pipeline.pipelines.reporting.nodes import (
     plot_tsne,
     plot_tstr_roc,
     study_tables,
+    table_ii_tables,
     write_report,
 )
 
@@ -69,6 +70,8 @@ def tables_and_report(models: list[str]) -> Pipeline:
              ["reporting.gan_comparison_csv", "reporting.gan_comparison_markdown",
               "reporting.gan_comparison_ttests_csv", "reporting.gan_comparison_ttests_markdown"],
              name="reporting_gan_comparison_tables"),
+        Node(table_ii_tables, ["evaluation.gan_comparison_summary", "params:reporting"],
+             ["reporting.table_ii_csv", "reporting.table_ii_markdown"], name="reporting_table_ii"),
         Node(partial(study_tables, study="augmentation_study"),
              ["evaluation.augmentation_study_summary", "evaluation.augmentation_study_runs", "params:reporting"],
              ["reporting.augmentation_study_csv", "reporting.augmentation_study_markdown"],
@@ -83,7 +86,7 @@ def tables_and_report(models: list[str]) -> Pipeline:
              ["evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown",
               "reporting.augmentation_study_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown",
               "evaluation.augmentation_study_runs", "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic",
-              "params:reporting"],
+              "params:reporting", "reporting.table_ii_csv", "reporting.table_ii_markdown"],
              "reporting.report", name="write_report"),
     ])
 

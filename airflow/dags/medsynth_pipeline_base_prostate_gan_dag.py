@@ -98,21 +98,29 @@ def medsynth_pipeline_prostate_gan_base():
     def augmentation_kitchen_seah_make_classical_set():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_classical_set"])
 
+    @task(task_id="augmentation-mpmri-semi-make-classical-set")
+    def augmentation_mpmri_semi_make_classical_set():
+        _run_kedro_nodes(["augmentation.mpmri_semi.make_classical_set"])
+
     @task(task_id="augmentation-prostategan-make-classical-set")
     def augmentation_prostategan_make_classical_set():
         _run_kedro_nodes(["augmentation.prostategan.make_classical_set"])
 
-    @task(task_id="gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic")
-    def gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
+    @task(task_id="gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic")
+    def gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.dcgan64.select_reference_pools", "gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
 
-    @task(task_id="gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic")
-    def gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
+    @task(task_id="gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic")
+    def gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.kitchen_seah.select_reference_pools", "gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
 
-    @task(task_id="gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic")
-    def gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.prostategan.select_training_images", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
+    @task(task_id="gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic")
+    def gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.mpmri_semi.select_reference_pools", "gan_training.mpmri_semi.select_training_images", "gan_training.mpmri_semi.pre_augment", "gan_training.mpmri_semi.train_gan", "gan_training.mpmri_semi.plot_progress_grid", "gan_training.mpmri_semi.plot_real_vs_synthetic"])
+
+    @task(task_id="gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic")
+    def gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.prostategan.select_reference_pools", "gan_training.prostategan.select_training_images", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
 
     @task(task_id="patches-kitchen-seah-16mm-plot-patch-grid")
     def patches_kitchen_seah_16mm_plot_patch_grid():
@@ -146,6 +154,10 @@ def medsynth_pipeline_prostate_gan_base():
     def augmentation_kitchen_seah_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_synthetic_sets"])
 
+    @task(task_id="augmentation-mpmri-semi-make-synthetic-sets")
+    def augmentation_mpmri_semi_make_synthetic_sets():
+        _run_kedro_nodes(["augmentation.mpmri_semi.make_synthetic_sets"])
+
     @task(task_id="augmentation-prostategan-make-synthetic-sets")
     def augmentation_prostategan_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.prostategan.make_synthetic_sets"])
@@ -166,6 +178,14 @@ def medsynth_pipeline_prostate_gan_base():
     def gan_training_kitchen_seah_plot_loss_curves():
         _run_kedro_nodes(["gan_training.kitchen_seah.plot_loss_curves"])
 
+    @task(task_id="gan-training-mpmri-semi-plot-latent-interpolation")
+    def gan_training_mpmri_semi_plot_latent_interpolation():
+        _run_kedro_nodes(["gan_training.mpmri_semi.plot_latent_interpolation"])
+
+    @task(task_id="gan-training-mpmri-semi-plot-loss-curves")
+    def gan_training_mpmri_semi_plot_loss_curves():
+        _run_kedro_nodes(["gan_training.mpmri_semi.plot_loss_curves"])
+
     @task(task_id="gan-training-prostategan-plot-latent-interpolation")
     def gan_training_prostategan_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.prostategan.plot_latent_interpolation"])
@@ -181,6 +201,10 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id="augmentation-kitchen-seah-plot-synthetic-samples")
     def augmentation_kitchen_seah_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.kitchen_seah.plot_synthetic_samples"])
+
+    @task(task_id="augmentation-mpmri-semi-plot-synthetic-samples")
+    def augmentation_mpmri_semi_plot_synthetic_samples():
+        _run_kedro_nodes(["augmentation.mpmri_semi.plot_synthetic_samples"])
 
     @task(task_id="augmentation-prostategan-plot-synthetic-samples")
     def augmentation_prostategan_plot_synthetic_samples():
@@ -233,6 +257,30 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id="evaluation-kitchen-seah-tstr-study")
     def evaluation_kitchen_seah_tstr_study():
         _run_kedro_nodes(["evaluation.kitchen_seah.tstr_study"])
+
+    @task(task_id="evaluation-mpmri-semi-augmentation-study")
+    def evaluation_mpmri_semi_augmentation_study():
+        _run_kedro_nodes(["evaluation.mpmri_semi.augmentation_study"])
+
+    @task(task_id="evaluation-mpmri-semi-check-memorisation")
+    def evaluation_mpmri_semi_check_memorisation():
+        _run_kedro_nodes(["evaluation.mpmri_semi.check_memorisation"])
+
+    @task(task_id="evaluation-mpmri-semi-slice-level-accuracy")
+    def evaluation_mpmri_semi_slice_level_accuracy():
+        _run_kedro_nodes(["evaluation.mpmri_semi.slice_level_accuracy"])
+
+    @task(task_id="evaluation-mpmri-semi-train-domain-classifier")
+    def evaluation_mpmri_semi_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.mpmri_semi.train_domain_classifier"])
+
+    @task(task_id="evaluation-mpmri-semi-tsne-points")
+    def evaluation_mpmri_semi_tsne_points():
+        _run_kedro_nodes(["evaluation.mpmri_semi.tsne_points"])
+
+    @task(task_id="evaluation-mpmri-semi-tstr-study")
+    def evaluation_mpmri_semi_tstr_study():
+        _run_kedro_nodes(["evaluation.mpmri_semi.tstr_study"])
 
     @task(task_id="evaluation-prostategan-augmentation-study")
     def evaluation_prostategan_augmentation_study():
@@ -290,6 +338,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_kitchen_seah_score_model_sets():
         _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
 
+    @task(task_id="evaluation-mpmri-semi-score-model-sets")
+    def evaluation_mpmri_semi_score_model_sets():
+        _run_kedro_nodes(["evaluation.mpmri_semi.score_model_sets"])
+
     @task(task_id="evaluation-prostategan-score-model-sets")
     def evaluation_prostategan_score_model_sets():
         _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
@@ -341,6 +393,30 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id="reporting-kitchen-seah-plot-tsne")
     def reporting_kitchen_seah_plot_tsne():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_tsne"])
+
+    @task(task_id="reporting-mpmri-semi-plot-learning-curves-augmentation")
+    def reporting_mpmri_semi_plot_learning_curves_augmentation():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_learning_curves_augmentation"])
+
+    @task(task_id="reporting-mpmri-semi-plot-memorisation-distances")
+    def reporting_mpmri_semi_plot_memorisation_distances():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_memorisation_distances"])
+
+    @task(task_id="reporting-mpmri-semi-plot-memorisation-pairs")
+    def reporting_mpmri_semi_plot_memorisation_pairs():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_memorisation_pairs"])
+
+    @task(task_id="reporting-mpmri-semi-plot-roc-augmentation")
+    def reporting_mpmri_semi_plot_roc_augmentation():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_roc_augmentation"])
+
+    @task(task_id="reporting-mpmri-semi-plot-roc-tstr")
+    def reporting_mpmri_semi_plot_roc_tstr():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_roc_tstr"])
+
+    @task(task_id="reporting-mpmri-semi-plot-tsne")
+    def reporting_mpmri_semi_plot_tsne():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_tsne"])
 
     @task(task_id="reporting-prostategan-plot-learning-curves-augmentation")
     def reporting_prostategan_plot_learning_curves_augmentation():
@@ -394,6 +470,10 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_kitchen_seah_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_intervals_augmentation"])
 
+    @task(task_id="reporting-mpmri-semi-plot-intervals-augmentation")
+    def reporting_mpmri_semi_plot_intervals_augmentation():
+        _run_kedro_nodes(["reporting.mpmri_semi.plot_intervals_augmentation"])
+
     @task(task_id="reporting-prostategan-plot-intervals-augmentation")
     def reporting_prostategan_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.prostategan.plot_intervals_augmentation"])
@@ -414,6 +494,10 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_gan_comparison_tables():
         _run_kedro_nodes(["reporting_gan_comparison_tables"])
 
+    @task(task_id="reporting-table-ii")
+    def reporting_table_ii():
+        _run_kedro_nodes(["reporting_table_ii"])
+
     @task(task_id="write-report")
     def write_report():
         _run_kedro_nodes(["write_report"])
@@ -428,10 +512,12 @@ def medsynth_pipeline_prostate_gan_base():
         "patches-prostategan-32-extract-patches": patches_prostategan_32_extract_patches(),
         "augmentation-dcgan64-make-classical-set": augmentation_dcgan64_make_classical_set(),
         "augmentation-kitchen-seah-make-classical-set": augmentation_kitchen_seah_make_classical_set(),
+        "augmentation-mpmri-semi-make-classical-set": augmentation_mpmri_semi_make_classical_set(),
         "augmentation-prostategan-make-classical-set": augmentation_prostategan_make_classical_set(),
-        "gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
-        "gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
-        "gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(),
+        "gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
+        "gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
+        "gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic": gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic(),
+        "gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(),
         "patches-kitchen-seah-16mm-plot-patch-grid": patches_kitchen_seah_16mm_plot_patch_grid(),
         "patches-kitchen-seah-16mm-summarise-patches": patches_kitchen_seah_16mm_summarise_patches(),
         "patches-mpmri-64-plot-patch-grid": patches_mpmri_64_plot_patch_grid(),
@@ -440,15 +526,19 @@ def medsynth_pipeline_prostate_gan_base():
         "patches-prostategan-32-summarise-patches": patches_prostategan_32_summarise_patches(),
         "augmentation-dcgan64-make-synthetic-sets": augmentation_dcgan64_make_synthetic_sets(),
         "augmentation-kitchen-seah-make-synthetic-sets": augmentation_kitchen_seah_make_synthetic_sets(),
+        "augmentation-mpmri-semi-make-synthetic-sets": augmentation_mpmri_semi_make_synthetic_sets(),
         "augmentation-prostategan-make-synthetic-sets": augmentation_prostategan_make_synthetic_sets(),
         "gan-training-dcgan64-plot-latent-interpolation": gan_training_dcgan64_plot_latent_interpolation(),
         "gan-training-dcgan64-plot-loss-curves": gan_training_dcgan64_plot_loss_curves(),
         "gan-training-kitchen-seah-plot-latent-interpolation": gan_training_kitchen_seah_plot_latent_interpolation(),
         "gan-training-kitchen-seah-plot-loss-curves": gan_training_kitchen_seah_plot_loss_curves(),
+        "gan-training-mpmri-semi-plot-latent-interpolation": gan_training_mpmri_semi_plot_latent_interpolation(),
+        "gan-training-mpmri-semi-plot-loss-curves": gan_training_mpmri_semi_plot_loss_curves(),
         "gan-training-prostategan-plot-latent-interpolation": gan_training_prostategan_plot_latent_interpolation(),
         "gan-training-prostategan-plot-loss-curves": gan_training_prostategan_plot_loss_curves(),
         "augmentation-dcgan64-plot-synthetic-samples": augmentation_dcgan64_plot_synthetic_samples(),
         "augmentation-kitchen-seah-plot-synthetic-samples": augmentation_kitchen_seah_plot_synthetic_samples(),
+        "augmentation-mpmri-semi-plot-synthetic-samples": augmentation_mpmri_semi_plot_synthetic_samples(),
         "augmentation-prostategan-plot-synthetic-samples": augmentation_prostategan_plot_synthetic_samples(),
         "evaluation-dcgan64-augmentation-study": evaluation_dcgan64_augmentation_study(),
         "evaluation-dcgan64-check-memorisation": evaluation_dcgan64_check_memorisation(),
@@ -462,6 +552,12 @@ def medsynth_pipeline_prostate_gan_base():
         "evaluation-kitchen-seah-train-domain-classifier": evaluation_kitchen_seah_train_domain_classifier(),
         "evaluation-kitchen-seah-tsne-points": evaluation_kitchen_seah_tsne_points(),
         "evaluation-kitchen-seah-tstr-study": evaluation_kitchen_seah_tstr_study(),
+        "evaluation-mpmri-semi-augmentation-study": evaluation_mpmri_semi_augmentation_study(),
+        "evaluation-mpmri-semi-check-memorisation": evaluation_mpmri_semi_check_memorisation(),
+        "evaluation-mpmri-semi-slice-level-accuracy": evaluation_mpmri_semi_slice_level_accuracy(),
+        "evaluation-mpmri-semi-train-domain-classifier": evaluation_mpmri_semi_train_domain_classifier(),
+        "evaluation-mpmri-semi-tsne-points": evaluation_mpmri_semi_tsne_points(),
+        "evaluation-mpmri-semi-tstr-study": evaluation_mpmri_semi_tstr_study(),
         "evaluation-prostategan-augmentation-study": evaluation_prostategan_augmentation_study(),
         "evaluation-prostategan-check-memorisation": evaluation_prostategan_check_memorisation(),
         "evaluation-prostategan-slice-level-accuracy": evaluation_prostategan_slice_level_accuracy(),
@@ -476,6 +572,7 @@ def medsynth_pipeline_prostate_gan_base():
         "evaluation-gather-tstr-predictions": evaluation_gather_tstr_predictions(),
         "evaluation-gather-tstr-runs": evaluation_gather_tstr_runs(),
         "evaluation-kitchen-seah-score-model-sets": evaluation_kitchen_seah_score_model_sets(),
+        "evaluation-mpmri-semi-score-model-sets": evaluation_mpmri_semi_score_model_sets(),
         "evaluation-prostategan-score-model-sets": evaluation_prostategan_score_model_sets(),
         "reporting-dcgan64-plot-learning-curves-augmentation": reporting_dcgan64_plot_learning_curves_augmentation(),
         "reporting-dcgan64-plot-memorisation-distances": reporting_dcgan64_plot_memorisation_distances(),
@@ -489,6 +586,12 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-kitchen-seah-plot-roc-augmentation": reporting_kitchen_seah_plot_roc_augmentation(),
         "reporting-kitchen-seah-plot-roc-tstr": reporting_kitchen_seah_plot_roc_tstr(),
         "reporting-kitchen-seah-plot-tsne": reporting_kitchen_seah_plot_tsne(),
+        "reporting-mpmri-semi-plot-learning-curves-augmentation": reporting_mpmri_semi_plot_learning_curves_augmentation(),
+        "reporting-mpmri-semi-plot-memorisation-distances": reporting_mpmri_semi_plot_memorisation_distances(),
+        "reporting-mpmri-semi-plot-memorisation-pairs": reporting_mpmri_semi_plot_memorisation_pairs(),
+        "reporting-mpmri-semi-plot-roc-augmentation": reporting_mpmri_semi_plot_roc_augmentation(),
+        "reporting-mpmri-semi-plot-roc-tstr": reporting_mpmri_semi_plot_roc_tstr(),
+        "reporting-mpmri-semi-plot-tsne": reporting_mpmri_semi_plot_tsne(),
         "reporting-prostategan-plot-learning-curves-augmentation": reporting_prostategan_plot_learning_curves_augmentation(),
         "reporting-prostategan-plot-memorisation-distances": reporting_prostategan_plot_memorisation_distances(),
         "reporting-prostategan-plot-memorisation-pairs": reporting_prostategan_plot_memorisation_pairs(),
@@ -502,11 +605,13 @@ def medsynth_pipeline_prostate_gan_base():
         "evaluation-compare-models": evaluation_compare_models(),
         "reporting-dcgan64-plot-intervals-augmentation": reporting_dcgan64_plot_intervals_augmentation(),
         "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
+        "reporting-mpmri-semi-plot-intervals-augmentation": reporting_mpmri_semi_plot_intervals_augmentation(),
         "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
         "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
         "reporting-tstr-tables": reporting_tstr_tables(),
         "log-mlflow-metrics": log_mlflow_metrics(),
         "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
+        "reporting-table-ii": reporting_table_ii(),
         "write-report": write_report(),
     }
     tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["register-and-crop"]
@@ -524,27 +629,33 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["make-patient-splits"] >> tasks["patches-prostategan-32-extract-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-dcgan64-make-classical-set"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["augmentation-kitchen-seah-make-classical-set"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-mpmri-semi-make-classical-set"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-prostategan-make-classical-set"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
-    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
-    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-plot-patch-grid"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-summarise-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-plot-patch-grid"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-summarise-patches"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-plot-patch-grid"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-summarise-patches"]
-    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
-    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["augmentation-kitchen-seah-make-synthetic-sets"]
-    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["augmentation-prostategan-make-synthetic-sets"]
-    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-latent-interpolation"]
-    tasks["gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-loss-curves"]
-    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-latent-interpolation"]
-    tasks["gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-loss-curves"]
-    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-latent-interpolation"]
-    tasks["gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-loss-curves"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["augmentation-kitchen-seah-make-synthetic-sets"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["augmentation-mpmri-semi-make-synthetic-sets"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["augmentation-prostategan-make-synthetic-sets"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-latent-interpolation"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-loss-curves"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-latent-interpolation"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-loss-curves"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-latent-interpolation"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-loss-curves"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-latent-interpolation"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-loss-curves"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["augmentation-dcgan64-plot-synthetic-samples"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["augmentation-kitchen-seah-plot-synthetic-samples"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["augmentation-mpmri-semi-plot-synthetic-samples"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["augmentation-prostategan-plot-synthetic-samples"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-augmentation-study"]
@@ -576,6 +687,21 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tstr-study"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tstr-study"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
+    tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-check-memorisation"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-check-memorisation"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
+    tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tsne-points"]
+    tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-tsne-points"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tsne-points"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tstr-study"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tstr-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-augmentation-study"]
@@ -596,25 +722,34 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-model-sets"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
+    tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
+    tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-dcgan64-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-mpmri-semi-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-prostategan-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-dcgan64-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-kitchen-seah-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-mpmri-semi-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-prostategan-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
+    tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
+    tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
     tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
+    tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-model-sets"]
@@ -630,6 +765,12 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-roc-augmentation"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["reporting-kitchen-seah-plot-roc-tstr"]
     tasks["evaluation-kitchen-seah-tsne-points"] >> tasks["reporting-kitchen-seah-plot-tsne"]
+    tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-learning-curves-augmentation"]
+    tasks["evaluation-mpmri-semi-check-memorisation"] >> tasks["reporting-mpmri-semi-plot-memorisation-distances"]
+    tasks["evaluation-mpmri-semi-check-memorisation"] >> tasks["reporting-mpmri-semi-plot-memorisation-pairs"]
+    tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-roc-augmentation"]
+    tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["reporting-mpmri-semi-plot-roc-tstr"]
+    tasks["evaluation-mpmri-semi-tsne-points"] >> tasks["reporting-mpmri-semi-plot-tsne"]
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["reporting-prostategan-plot-learning-curves-augmentation"]
     tasks["evaluation-prostategan-check-memorisation"] >> tasks["reporting-prostategan-plot-memorisation-distances"]
     tasks["evaluation-prostategan-check-memorisation"] >> tasks["reporting-prostategan-plot-memorisation-pairs"]
@@ -638,6 +779,7 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-prostategan-tsne-points"] >> tasks["reporting-prostategan-plot-tsne"]
     tasks["evaluation-dcgan64-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-kitchen-seah-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-mpmri-semi-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-prostategan-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-gather-augmentation-predictions"] >> tasks["evaluation-summarise-augmentation-study"]
     tasks["evaluation-gather-tstr-predictions"] >> tasks["evaluation-summarise-tstr"]
@@ -646,6 +788,7 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-gather-set-scores"] >> tasks["evaluation-compare-models"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["reporting-augmentation-study-tables"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
@@ -655,6 +798,7 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
+    tasks["evaluation-compare-models"] >> tasks["reporting-table-ii"]
     tasks["make-patient-splits"] >> tasks["write-report"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["write-report"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["write-report"]
@@ -663,6 +807,7 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["reporting-augmentation-study-tables"] >> tasks["write-report"]
     tasks["reporting-tstr-tables"] >> tasks["write-report"]
     tasks["reporting-gan-comparison-tables"] >> tasks["write-report"]
+    tasks["reporting-table-ii"] >> tasks["write-report"]
 
 
 medsynth_pipeline_prostate_gan_base()

@@ -37,7 +37,8 @@ init_db() {
 
 check_import_errors() {
   local errors
-  errors=$(airflow_cli dags list-import-errors --local --output json 2>/dev/null | tail -1)
+  # `|| true`: the command exits non-zero when there are import errors; they are reported below, not swallowed.
+  errors=$(airflow_cli dags list-import-errors --local --output json 2>/dev/null | tail -1 || true)
   if [ "$errors" != "[]" ]; then echo "Airflow import errors in $AIRFLOW__CORE__DAGS_FOLDER: $errors" >&2; exit 1; fi
   echo "DAGs parsed without import errors:"
   airflow_cli dags list --local --output json 2>/dev/null | tail -1 | "$PROJECT_VENV/bin/python" -c \

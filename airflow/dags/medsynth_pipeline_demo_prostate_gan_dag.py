@@ -21,6 +21,15 @@ project_path = Path(os.environ.get("MEDSYNTH_PROJECT_PATH") or Path(__file__).re
 conf_source = "" or str(project_path / "conf")
 
 
+def _task_id(group_name: str) -> str:
+    """Airflow task ids are at most 250 characters; a longer group name keeps its head plus a hash of all of it."""
+    if len(group_name) <= 200:
+        return group_name
+    import hashlib
+
+    return f"{group_name[:187]}-{hashlib.sha1(group_name.encode()).hexdigest()[:12]}"
+
+
 def _run_kedro_nodes(node_names: list[str]) -> None:
     """Runs `node_names` of the pipeline in a fresh Kedro session (imports here keep DAG parsing fast)."""
     os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
@@ -62,443 +71,443 @@ def _run_kedro_nodes(node_names: list[str]) -> None:
 )
 def medsynth_pipeline_prostate_gan_demo():
 
-    @task(task_id="index-series-read-lesions-collect-rejections-summarise-ingest")
+    @task(task_id=_task_id("index-series-read-lesions-collect-rejections-summarise-ingest"))
     def index_series_read_lesions_collect_rejections_summarise_ingest():
         _run_kedro_nodes(["index_series", "read_lesions", "collect_rejections", "summarise_ingest"])
 
-    @task(task_id="register-and-crop")
+    @task(task_id=_task_id("register-and-crop"))
     def register_and_crop():
         _run_kedro_nodes(["register_and_crop"])
 
-    @task(task_id="make-patient-splits")
+    @task(task_id=_task_id("make-patient-splits"))
     def make_patient_splits():
         _run_kedro_nodes(["make_patient_splits"])
 
-    @task(task_id="plot-registration-check")
+    @task(task_id=_task_id("plot-registration-check"))
     def plot_registration_check():
         _run_kedro_nodes(["plot_registration_check"])
 
-    @task(task_id="patches-kitchen-seah-16mm-extract-patches")
+    @task(task_id=_task_id("patches-kitchen-seah-16mm-extract-patches"))
     def patches_kitchen_seah_16mm_extract_patches():
         _run_kedro_nodes(["patches.kitchen_seah_16mm.extract_patches"])
 
-    @task(task_id="patches-mpmri-64-extract-patches")
+    @task(task_id=_task_id("patches-mpmri-64-extract-patches"))
     def patches_mpmri_64_extract_patches():
         _run_kedro_nodes(["patches.mpmri_64.extract_patches"])
 
-    @task(task_id="patches-prostategan-32-extract-patches")
+    @task(task_id=_task_id("patches-prostategan-32-extract-patches"))
     def patches_prostategan_32_extract_patches():
         _run_kedro_nodes(["patches.prostategan_32.extract_patches"])
 
-    @task(task_id="augmentation-dcgan64-make-classical-set")
+    @task(task_id=_task_id("augmentation-dcgan64-make-classical-set"))
     def augmentation_dcgan64_make_classical_set():
         _run_kedro_nodes(["augmentation.dcgan64.make_classical_set"])
 
-    @task(task_id="augmentation-kitchen-seah-make-classical-set")
+    @task(task_id=_task_id("augmentation-kitchen-seah-make-classical-set"))
     def augmentation_kitchen_seah_make_classical_set():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_classical_set"])
 
-    @task(task_id="augmentation-mpmri-semi-make-classical-set")
+    @task(task_id=_task_id("augmentation-mpmri-semi-make-classical-set"))
     def augmentation_mpmri_semi_make_classical_set():
         _run_kedro_nodes(["augmentation.mpmri_semi.make_classical_set"])
 
-    @task(task_id="augmentation-prostategan-make-classical-set")
+    @task(task_id=_task_id("augmentation-prostategan-make-classical-set"))
     def augmentation_prostategan_make_classical_set():
         _run_kedro_nodes(["augmentation.prostategan.make_classical_set"])
 
-    @task(task_id="gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic")
+    @task(task_id=_task_id("gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"))
     def gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
         _run_kedro_nodes(["gan_training.dcgan64.select_reference_pools", "gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
 
-    @task(task_id="gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic")
+    @task(task_id=_task_id("gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"))
     def gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
         _run_kedro_nodes(["gan_training.kitchen_seah.select_reference_pools", "gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
 
-    @task(task_id="gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic")
+    @task(task_id=_task_id("gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"))
     def gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic():
         _run_kedro_nodes(["gan_training.mpmri_semi.select_reference_pools", "gan_training.mpmri_semi.select_training_images", "gan_training.mpmri_semi.pre_augment", "gan_training.mpmri_semi.train_gan", "gan_training.mpmri_semi.plot_progress_grid", "gan_training.mpmri_semi.plot_real_vs_synthetic"])
 
-    @task(task_id="gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic")
+    @task(task_id=_task_id("gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"))
     def gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
         _run_kedro_nodes(["gan_training.prostategan.select_reference_pools", "gan_training.prostategan.select_training_images", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
 
-    @task(task_id="patches-kitchen-seah-16mm-plot-patch-grid")
+    @task(task_id=_task_id("patches-kitchen-seah-16mm-plot-patch-grid"))
     def patches_kitchen_seah_16mm_plot_patch_grid():
         _run_kedro_nodes(["patches.kitchen_seah_16mm.plot_patch_grid"])
 
-    @task(task_id="patches-kitchen-seah-16mm-summarise-patches")
+    @task(task_id=_task_id("patches-kitchen-seah-16mm-summarise-patches"))
     def patches_kitchen_seah_16mm_summarise_patches():
         _run_kedro_nodes(["patches.kitchen_seah_16mm.summarise_patches"])
 
-    @task(task_id="patches-mpmri-64-plot-patch-grid")
+    @task(task_id=_task_id("patches-mpmri-64-plot-patch-grid"))
     def patches_mpmri_64_plot_patch_grid():
         _run_kedro_nodes(["patches.mpmri_64.plot_patch_grid"])
 
-    @task(task_id="patches-mpmri-64-summarise-patches")
+    @task(task_id=_task_id("patches-mpmri-64-summarise-patches"))
     def patches_mpmri_64_summarise_patches():
         _run_kedro_nodes(["patches.mpmri_64.summarise_patches"])
 
-    @task(task_id="patches-prostategan-32-plot-patch-grid")
+    @task(task_id=_task_id("patches-prostategan-32-plot-patch-grid"))
     def patches_prostategan_32_plot_patch_grid():
         _run_kedro_nodes(["patches.prostategan_32.plot_patch_grid"])
 
-    @task(task_id="patches-prostategan-32-summarise-patches")
+    @task(task_id=_task_id("patches-prostategan-32-summarise-patches"))
     def patches_prostategan_32_summarise_patches():
         _run_kedro_nodes(["patches.prostategan_32.summarise_patches"])
 
-    @task(task_id="augmentation-dcgan64-make-synthetic-sets")
+    @task(task_id=_task_id("augmentation-dcgan64-make-synthetic-sets"))
     def augmentation_dcgan64_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.dcgan64.make_synthetic_sets"])
 
-    @task(task_id="augmentation-kitchen-seah-make-synthetic-sets")
+    @task(task_id=_task_id("augmentation-kitchen-seah-make-synthetic-sets"))
     def augmentation_kitchen_seah_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_synthetic_sets"])
 
-    @task(task_id="augmentation-mpmri-semi-make-synthetic-sets")
+    @task(task_id=_task_id("augmentation-mpmri-semi-make-synthetic-sets"))
     def augmentation_mpmri_semi_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.mpmri_semi.make_synthetic_sets"])
 
-    @task(task_id="augmentation-prostategan-make-synthetic-sets")
+    @task(task_id=_task_id("augmentation-prostategan-make-synthetic-sets"))
     def augmentation_prostategan_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.prostategan.make_synthetic_sets"])
 
-    @task(task_id="gan-training-dcgan64-plot-latent-interpolation")
+    @task(task_id=_task_id("gan-training-dcgan64-plot-latent-interpolation"))
     def gan_training_dcgan64_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.dcgan64.plot_latent_interpolation"])
 
-    @task(task_id="gan-training-dcgan64-plot-loss-curves")
+    @task(task_id=_task_id("gan-training-dcgan64-plot-loss-curves"))
     def gan_training_dcgan64_plot_loss_curves():
         _run_kedro_nodes(["gan_training.dcgan64.plot_loss_curves"])
 
-    @task(task_id="gan-training-kitchen-seah-plot-latent-interpolation")
+    @task(task_id=_task_id("gan-training-kitchen-seah-plot-latent-interpolation"))
     def gan_training_kitchen_seah_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.kitchen_seah.plot_latent_interpolation"])
 
-    @task(task_id="gan-training-kitchen-seah-plot-loss-curves")
+    @task(task_id=_task_id("gan-training-kitchen-seah-plot-loss-curves"))
     def gan_training_kitchen_seah_plot_loss_curves():
         _run_kedro_nodes(["gan_training.kitchen_seah.plot_loss_curves"])
 
-    @task(task_id="gan-training-mpmri-semi-plot-latent-interpolation")
+    @task(task_id=_task_id("gan-training-mpmri-semi-plot-latent-interpolation"))
     def gan_training_mpmri_semi_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.mpmri_semi.plot_latent_interpolation"])
 
-    @task(task_id="gan-training-mpmri-semi-plot-loss-curves")
+    @task(task_id=_task_id("gan-training-mpmri-semi-plot-loss-curves"))
     def gan_training_mpmri_semi_plot_loss_curves():
         _run_kedro_nodes(["gan_training.mpmri_semi.plot_loss_curves"])
 
-    @task(task_id="gan-training-prostategan-plot-latent-interpolation")
+    @task(task_id=_task_id("gan-training-prostategan-plot-latent-interpolation"))
     def gan_training_prostategan_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.prostategan.plot_latent_interpolation"])
 
-    @task(task_id="gan-training-prostategan-plot-loss-curves")
+    @task(task_id=_task_id("gan-training-prostategan-plot-loss-curves"))
     def gan_training_prostategan_plot_loss_curves():
         _run_kedro_nodes(["gan_training.prostategan.plot_loss_curves"])
 
-    @task(task_id="augmentation-dcgan64-plot-synthetic-samples")
+    @task(task_id=_task_id("augmentation-dcgan64-plot-synthetic-samples"))
     def augmentation_dcgan64_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.dcgan64.plot_synthetic_samples"])
 
-    @task(task_id="augmentation-kitchen-seah-plot-synthetic-samples")
+    @task(task_id=_task_id("augmentation-kitchen-seah-plot-synthetic-samples"))
     def augmentation_kitchen_seah_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.kitchen_seah.plot_synthetic_samples"])
 
-    @task(task_id="augmentation-mpmri-semi-plot-synthetic-samples")
+    @task(task_id=_task_id("augmentation-mpmri-semi-plot-synthetic-samples"))
     def augmentation_mpmri_semi_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.mpmri_semi.plot_synthetic_samples"])
 
-    @task(task_id="augmentation-prostategan-plot-synthetic-samples")
+    @task(task_id=_task_id("augmentation-prostategan-plot-synthetic-samples"))
     def augmentation_prostategan_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.prostategan.plot_synthetic_samples"])
 
-    @task(task_id="evaluation-dcgan64-augmentation-study")
+    @task(task_id=_task_id("evaluation-dcgan64-augmentation-study"))
     def evaluation_dcgan64_augmentation_study():
         _run_kedro_nodes(["evaluation.dcgan64.augmentation_study"])
 
-    @task(task_id="evaluation-dcgan64-check-memorisation")
+    @task(task_id=_task_id("evaluation-dcgan64-check-memorisation"))
     def evaluation_dcgan64_check_memorisation():
         _run_kedro_nodes(["evaluation.dcgan64.check_memorisation"])
 
-    @task(task_id="evaluation-dcgan64-slice-level-accuracy")
+    @task(task_id=_task_id("evaluation-dcgan64-slice-level-accuracy"))
     def evaluation_dcgan64_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.dcgan64.slice_level_accuracy"])
 
-    @task(task_id="evaluation-dcgan64-train-domain-classifier")
+    @task(task_id=_task_id("evaluation-dcgan64-train-domain-classifier"))
     def evaluation_dcgan64_train_domain_classifier():
         _run_kedro_nodes(["evaluation.dcgan64.train_domain_classifier"])
 
-    @task(task_id="evaluation-dcgan64-tsne-points")
+    @task(task_id=_task_id("evaluation-dcgan64-tsne-points"))
     def evaluation_dcgan64_tsne_points():
         _run_kedro_nodes(["evaluation.dcgan64.tsne_points"])
 
-    @task(task_id="evaluation-dcgan64-tstr-study")
+    @task(task_id=_task_id("evaluation-dcgan64-tstr-study"))
     def evaluation_dcgan64_tstr_study():
         _run_kedro_nodes(["evaluation.dcgan64.tstr_study"])
 
-    @task(task_id="evaluation-kitchen-seah-augmentation-study")
+    @task(task_id=_task_id("evaluation-kitchen-seah-augmentation-study"))
     def evaluation_kitchen_seah_augmentation_study():
         _run_kedro_nodes(["evaluation.kitchen_seah.augmentation_study"])
 
-    @task(task_id="evaluation-kitchen-seah-check-memorisation")
+    @task(task_id=_task_id("evaluation-kitchen-seah-check-memorisation"))
     def evaluation_kitchen_seah_check_memorisation():
         _run_kedro_nodes(["evaluation.kitchen_seah.check_memorisation"])
 
-    @task(task_id="evaluation-kitchen-seah-slice-level-accuracy")
+    @task(task_id=_task_id("evaluation-kitchen-seah-slice-level-accuracy"))
     def evaluation_kitchen_seah_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.kitchen_seah.slice_level_accuracy"])
 
-    @task(task_id="evaluation-kitchen-seah-train-domain-classifier")
+    @task(task_id=_task_id("evaluation-kitchen-seah-train-domain-classifier"))
     def evaluation_kitchen_seah_train_domain_classifier():
         _run_kedro_nodes(["evaluation.kitchen_seah.train_domain_classifier"])
 
-    @task(task_id="evaluation-kitchen-seah-tsne-points")
+    @task(task_id=_task_id("evaluation-kitchen-seah-tsne-points"))
     def evaluation_kitchen_seah_tsne_points():
         _run_kedro_nodes(["evaluation.kitchen_seah.tsne_points"])
 
-    @task(task_id="evaluation-kitchen-seah-tstr-study")
+    @task(task_id=_task_id("evaluation-kitchen-seah-tstr-study"))
     def evaluation_kitchen_seah_tstr_study():
         _run_kedro_nodes(["evaluation.kitchen_seah.tstr_study"])
 
-    @task(task_id="evaluation-mpmri-semi-augmentation-study")
+    @task(task_id=_task_id("evaluation-mpmri-semi-augmentation-study"))
     def evaluation_mpmri_semi_augmentation_study():
         _run_kedro_nodes(["evaluation.mpmri_semi.augmentation_study"])
 
-    @task(task_id="evaluation-mpmri-semi-check-memorisation")
+    @task(task_id=_task_id("evaluation-mpmri-semi-check-memorisation"))
     def evaluation_mpmri_semi_check_memorisation():
         _run_kedro_nodes(["evaluation.mpmri_semi.check_memorisation"])
 
-    @task(task_id="evaluation-mpmri-semi-slice-level-accuracy")
+    @task(task_id=_task_id("evaluation-mpmri-semi-slice-level-accuracy"))
     def evaluation_mpmri_semi_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.mpmri_semi.slice_level_accuracy"])
 
-    @task(task_id="evaluation-mpmri-semi-train-domain-classifier")
+    @task(task_id=_task_id("evaluation-mpmri-semi-train-domain-classifier"))
     def evaluation_mpmri_semi_train_domain_classifier():
         _run_kedro_nodes(["evaluation.mpmri_semi.train_domain_classifier"])
 
-    @task(task_id="evaluation-mpmri-semi-tsne-points")
+    @task(task_id=_task_id("evaluation-mpmri-semi-tsne-points"))
     def evaluation_mpmri_semi_tsne_points():
         _run_kedro_nodes(["evaluation.mpmri_semi.tsne_points"])
 
-    @task(task_id="evaluation-mpmri-semi-tstr-study")
+    @task(task_id=_task_id("evaluation-mpmri-semi-tstr-study"))
     def evaluation_mpmri_semi_tstr_study():
         _run_kedro_nodes(["evaluation.mpmri_semi.tstr_study"])
 
-    @task(task_id="evaluation-prostategan-augmentation-study")
+    @task(task_id=_task_id("evaluation-prostategan-augmentation-study"))
     def evaluation_prostategan_augmentation_study():
         _run_kedro_nodes(["evaluation.prostategan.augmentation_study"])
 
-    @task(task_id="evaluation-prostategan-check-memorisation")
+    @task(task_id=_task_id("evaluation-prostategan-check-memorisation"))
     def evaluation_prostategan_check_memorisation():
         _run_kedro_nodes(["evaluation.prostategan.check_memorisation"])
 
-    @task(task_id="evaluation-prostategan-slice-level-accuracy")
+    @task(task_id=_task_id("evaluation-prostategan-slice-level-accuracy"))
     def evaluation_prostategan_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.prostategan.slice_level_accuracy"])
 
-    @task(task_id="evaluation-prostategan-train-domain-classifier")
+    @task(task_id=_task_id("evaluation-prostategan-train-domain-classifier"))
     def evaluation_prostategan_train_domain_classifier():
         _run_kedro_nodes(["evaluation.prostategan.train_domain_classifier"])
 
-    @task(task_id="evaluation-prostategan-tsne-points")
+    @task(task_id=_task_id("evaluation-prostategan-tsne-points"))
     def evaluation_prostategan_tsne_points():
         _run_kedro_nodes(["evaluation.prostategan.tsne_points"])
 
-    @task(task_id="evaluation-prostategan-tstr-study")
+    @task(task_id=_task_id("evaluation-prostategan-tstr-study"))
     def evaluation_prostategan_tstr_study():
         _run_kedro_nodes(["evaluation.prostategan.tstr_study"])
 
-    @task(task_id="evaluation-dcgan64-score-model-sets")
+    @task(task_id=_task_id("evaluation-dcgan64-score-model-sets"))
     def evaluation_dcgan64_score_model_sets():
         _run_kedro_nodes(["evaluation.dcgan64.score_model_sets"])
 
-    @task(task_id="evaluation-gather-augmentation-predictions")
+    @task(task_id=_task_id("evaluation-gather-augmentation-predictions"))
     def evaluation_gather_augmentation_predictions():
         _run_kedro_nodes(["evaluation.gather_augmentation_predictions"])
 
-    @task(task_id="evaluation-gather-augmentation-runs")
+    @task(task_id=_task_id("evaluation-gather-augmentation-runs"))
     def evaluation_gather_augmentation_runs():
         _run_kedro_nodes(["evaluation.gather_augmentation_runs"])
 
-    @task(task_id="evaluation-gather-memorisation-summary")
+    @task(task_id=_task_id("evaluation-gather-memorisation-summary"))
     def evaluation_gather_memorisation_summary():
         _run_kedro_nodes(["evaluation.gather_memorisation_summary"])
 
-    @task(task_id="evaluation-gather-sca-runs")
+    @task(task_id=_task_id("evaluation-gather-sca-runs"))
     def evaluation_gather_sca_runs():
         _run_kedro_nodes(["evaluation.gather_sca_runs"])
 
-    @task(task_id="evaluation-gather-tstr-predictions")
+    @task(task_id=_task_id("evaluation-gather-tstr-predictions"))
     def evaluation_gather_tstr_predictions():
         _run_kedro_nodes(["evaluation.gather_tstr_predictions"])
 
-    @task(task_id="evaluation-gather-tstr-runs")
+    @task(task_id=_task_id("evaluation-gather-tstr-runs"))
     def evaluation_gather_tstr_runs():
         _run_kedro_nodes(["evaluation.gather_tstr_runs"])
 
-    @task(task_id="evaluation-kitchen-seah-score-model-sets")
+    @task(task_id=_task_id("evaluation-kitchen-seah-score-model-sets"))
     def evaluation_kitchen_seah_score_model_sets():
         _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
 
-    @task(task_id="evaluation-mpmri-semi-score-model-sets")
+    @task(task_id=_task_id("evaluation-mpmri-semi-score-model-sets"))
     def evaluation_mpmri_semi_score_model_sets():
         _run_kedro_nodes(["evaluation.mpmri_semi.score_model_sets"])
 
-    @task(task_id="evaluation-prostategan-score-model-sets")
+    @task(task_id=_task_id("evaluation-prostategan-score-model-sets"))
     def evaluation_prostategan_score_model_sets():
         _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
 
-    @task(task_id="reporting-dcgan64-plot-learning-curves-augmentation")
+    @task(task_id=_task_id("reporting-dcgan64-plot-learning-curves-augmentation"))
     def reporting_dcgan64_plot_learning_curves_augmentation():
         _run_kedro_nodes(["reporting.dcgan64.plot_learning_curves_augmentation"])
 
-    @task(task_id="reporting-dcgan64-plot-memorisation-distances")
+    @task(task_id=_task_id("reporting-dcgan64-plot-memorisation-distances"))
     def reporting_dcgan64_plot_memorisation_distances():
         _run_kedro_nodes(["reporting.dcgan64.plot_memorisation_distances"])
 
-    @task(task_id="reporting-dcgan64-plot-memorisation-pairs")
+    @task(task_id=_task_id("reporting-dcgan64-plot-memorisation-pairs"))
     def reporting_dcgan64_plot_memorisation_pairs():
         _run_kedro_nodes(["reporting.dcgan64.plot_memorisation_pairs"])
 
-    @task(task_id="reporting-dcgan64-plot-roc-augmentation")
+    @task(task_id=_task_id("reporting-dcgan64-plot-roc-augmentation"))
     def reporting_dcgan64_plot_roc_augmentation():
         _run_kedro_nodes(["reporting.dcgan64.plot_roc_augmentation"])
 
-    @task(task_id="reporting-dcgan64-plot-roc-tstr")
+    @task(task_id=_task_id("reporting-dcgan64-plot-roc-tstr"))
     def reporting_dcgan64_plot_roc_tstr():
         _run_kedro_nodes(["reporting.dcgan64.plot_roc_tstr"])
 
-    @task(task_id="reporting-dcgan64-plot-tsne")
+    @task(task_id=_task_id("reporting-dcgan64-plot-tsne"))
     def reporting_dcgan64_plot_tsne():
         _run_kedro_nodes(["reporting.dcgan64.plot_tsne"])
 
-    @task(task_id="reporting-kitchen-seah-plot-learning-curves-augmentation")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-learning-curves-augmentation"))
     def reporting_kitchen_seah_plot_learning_curves_augmentation():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_learning_curves_augmentation"])
 
-    @task(task_id="reporting-kitchen-seah-plot-memorisation-distances")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-memorisation-distances"))
     def reporting_kitchen_seah_plot_memorisation_distances():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_memorisation_distances"])
 
-    @task(task_id="reporting-kitchen-seah-plot-memorisation-pairs")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-memorisation-pairs"))
     def reporting_kitchen_seah_plot_memorisation_pairs():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_memorisation_pairs"])
 
-    @task(task_id="reporting-kitchen-seah-plot-roc-augmentation")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-roc-augmentation"))
     def reporting_kitchen_seah_plot_roc_augmentation():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_roc_augmentation"])
 
-    @task(task_id="reporting-kitchen-seah-plot-roc-tstr")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-roc-tstr"))
     def reporting_kitchen_seah_plot_roc_tstr():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_roc_tstr"])
 
-    @task(task_id="reporting-kitchen-seah-plot-tsne")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-tsne"))
     def reporting_kitchen_seah_plot_tsne():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_tsne"])
 
-    @task(task_id="reporting-mpmri-semi-plot-learning-curves-augmentation")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-learning-curves-augmentation"))
     def reporting_mpmri_semi_plot_learning_curves_augmentation():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_learning_curves_augmentation"])
 
-    @task(task_id="reporting-mpmri-semi-plot-memorisation-distances")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-memorisation-distances"))
     def reporting_mpmri_semi_plot_memorisation_distances():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_memorisation_distances"])
 
-    @task(task_id="reporting-mpmri-semi-plot-memorisation-pairs")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-memorisation-pairs"))
     def reporting_mpmri_semi_plot_memorisation_pairs():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_memorisation_pairs"])
 
-    @task(task_id="reporting-mpmri-semi-plot-roc-augmentation")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-roc-augmentation"))
     def reporting_mpmri_semi_plot_roc_augmentation():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_roc_augmentation"])
 
-    @task(task_id="reporting-mpmri-semi-plot-roc-tstr")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-roc-tstr"))
     def reporting_mpmri_semi_plot_roc_tstr():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_roc_tstr"])
 
-    @task(task_id="reporting-mpmri-semi-plot-tsne")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-tsne"))
     def reporting_mpmri_semi_plot_tsne():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_tsne"])
 
-    @task(task_id="reporting-prostategan-plot-learning-curves-augmentation")
+    @task(task_id=_task_id("reporting-prostategan-plot-learning-curves-augmentation"))
     def reporting_prostategan_plot_learning_curves_augmentation():
         _run_kedro_nodes(["reporting.prostategan.plot_learning_curves_augmentation"])
 
-    @task(task_id="reporting-prostategan-plot-memorisation-distances")
+    @task(task_id=_task_id("reporting-prostategan-plot-memorisation-distances"))
     def reporting_prostategan_plot_memorisation_distances():
         _run_kedro_nodes(["reporting.prostategan.plot_memorisation_distances"])
 
-    @task(task_id="reporting-prostategan-plot-memorisation-pairs")
+    @task(task_id=_task_id("reporting-prostategan-plot-memorisation-pairs"))
     def reporting_prostategan_plot_memorisation_pairs():
         _run_kedro_nodes(["reporting.prostategan.plot_memorisation_pairs"])
 
-    @task(task_id="reporting-prostategan-plot-roc-augmentation")
+    @task(task_id=_task_id("reporting-prostategan-plot-roc-augmentation"))
     def reporting_prostategan_plot_roc_augmentation():
         _run_kedro_nodes(["reporting.prostategan.plot_roc_augmentation"])
 
-    @task(task_id="reporting-prostategan-plot-roc-tstr")
+    @task(task_id=_task_id("reporting-prostategan-plot-roc-tstr"))
     def reporting_prostategan_plot_roc_tstr():
         _run_kedro_nodes(["reporting.prostategan.plot_roc_tstr"])
 
-    @task(task_id="reporting-prostategan-plot-tsne")
+    @task(task_id=_task_id("reporting-prostategan-plot-tsne"))
     def reporting_prostategan_plot_tsne():
         _run_kedro_nodes(["reporting.prostategan.plot_tsne"])
 
-    @task(task_id="evaluation-gather-set-scores")
+    @task(task_id=_task_id("evaluation-gather-set-scores"))
     def evaluation_gather_set_scores():
         _run_kedro_nodes(["evaluation.gather_set_scores"])
 
-    @task(task_id="evaluation-summarise-augmentation-study")
+    @task(task_id=_task_id("evaluation-summarise-augmentation-study"))
     def evaluation_summarise_augmentation_study():
         _run_kedro_nodes(["evaluation.summarise_augmentation_study"])
 
-    @task(task_id="evaluation-summarise-tstr")
+    @task(task_id=_task_id("evaluation-summarise-tstr"))
     def evaluation_summarise_tstr():
         _run_kedro_nodes(["evaluation.summarise_tstr"])
 
-    @task(task_id="reporting-memorisation-tables")
+    @task(task_id=_task_id("reporting-memorisation-tables"))
     def reporting_memorisation_tables():
         _run_kedro_nodes(["reporting_memorisation_tables"])
 
-    @task(task_id="evaluation-compare-models")
+    @task(task_id=_task_id("evaluation-compare-models"))
     def evaluation_compare_models():
         _run_kedro_nodes(["evaluation.compare_models"])
 
-    @task(task_id="reporting-dcgan64-plot-intervals-augmentation")
+    @task(task_id=_task_id("reporting-dcgan64-plot-intervals-augmentation"))
     def reporting_dcgan64_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.dcgan64.plot_intervals_augmentation"])
 
-    @task(task_id="reporting-kitchen-seah-plot-intervals-augmentation")
+    @task(task_id=_task_id("reporting-kitchen-seah-plot-intervals-augmentation"))
     def reporting_kitchen_seah_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_intervals_augmentation"])
 
-    @task(task_id="reporting-mpmri-semi-plot-intervals-augmentation")
+    @task(task_id=_task_id("reporting-mpmri-semi-plot-intervals-augmentation"))
     def reporting_mpmri_semi_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_intervals_augmentation"])
 
-    @task(task_id="reporting-prostategan-plot-intervals-augmentation")
+    @task(task_id=_task_id("reporting-prostategan-plot-intervals-augmentation"))
     def reporting_prostategan_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.prostategan.plot_intervals_augmentation"])
 
-    @task(task_id="reporting-augmentation-study-tables")
+    @task(task_id=_task_id("reporting-augmentation-study-tables"))
     def reporting_augmentation_study_tables():
         _run_kedro_nodes(["reporting_augmentation_study_tables"])
 
-    @task(task_id="reporting-tstr-tables")
+    @task(task_id=_task_id("reporting-tstr-tables"))
     def reporting_tstr_tables():
         _run_kedro_nodes(["reporting_tstr_tables"])
 
-    @task(task_id="log-mlflow-metrics")
+    @task(task_id=_task_id("log-mlflow-metrics"))
     def log_mlflow_metrics():
         _run_kedro_nodes(["log_mlflow_metrics"])
 
-    @task(task_id="reporting-gan-comparison-tables")
+    @task(task_id=_task_id("reporting-gan-comparison-tables"))
     def reporting_gan_comparison_tables():
         _run_kedro_nodes(["reporting_gan_comparison_tables"])
 
-    @task(task_id="reporting-table-ii")
+    @task(task_id=_task_id("reporting-table-ii"))
     def reporting_table_ii():
         _run_kedro_nodes(["reporting_table_ii"])
 
-    @task(task_id="write-report")
+    @task(task_id=_task_id("write-report"))
     def write_report():
         _run_kedro_nodes(["write_report"])
 

@@ -2,7 +2,8 @@
 
 Conditional and unconditional through the same code: the generator's ``num_classes`` decides whether labels
 go to G and D (``D(images, labels)`` returns logits either way). Fakes get the labels of the real batch, so
-the class mix D sees is the same for real and fake.
+the class mix D sees is the same for real and fake. Training forward passes go through ``ctx.parallel``
+(DistributedDataParallel in a data-parallel run), the gradient penalty's double backward included.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class AdversarialSystem(GANSystem):
         d_steps: discriminator updates per generator update (WGAN critics use 5).
     """
 
+    parallel_forward = True  # every training forward pass goes through ctx.parallel
+
     def __init__(
         self,
         generator: LatentGenerator,
@@ -79,19 +82,20 @@ class AdversarialSystem(GANSystem):
     def _fake(self, n: int, labels: torch.Tensor | None, ctx: StepContext) -> torch.Tensor:
         z = self.G.sample_latent(n)
         with ctx.autocast():
-            return self.G(z, labels)
+            return ctx.parallel(self.G)(z, labels)
 
     def _d_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
         labels = self._labels(batch)
         real = batch.images
         fake = self._fake(real.shape[0], labels, ctx).detach()
+        D = ctx.parallel(self.D)
         with ctx.autocast():
-            real_logits = self.D(ctx.augment(real), labels).float()
-            fake_logits = self.D(ctx.augment(fake), labels).float()
+            real_logits = D(ctx.augment(real), labels).float()
+            fake_logits = D(ctx.augment(fake), labels).float()
             loss = self.loss.discriminator(real_logits, fake_logits)
         out = {"loss_D": loss.detach()}
         if self.loss.uses_gradient_penalty:
-            gp = gradient_penalty(lambda x: self.D(ctx.augment(x), labels), real, fake)
+            gp = gradient_penalty(lambda x: D(ctx.augment(x), labels), real, fake)
             loss = loss + self.loss.gp_weight * gp  # type: ignore[attr-defined]
             out["gradient_penalty"] = gp.detach()
         ctx.optimize("D", loss, self.opt_d)
@@ -102,7 +106,7 @@ class AdversarialSystem(GANSystem):
         labels = self._labels(batch)
         fake = self._fake(batch.images.shape[0], labels, ctx)
         with ctx.autocast():
-            fake_logits = self.D(ctx.augment(fake), labels).float()
+            fake_logits = ctx.parallel(self.D)(ctx.augment(fake), labels).float()
             loss = self.loss.generator(fake_logits)
         ctx.optimize("G", loss, self.opt_g)
         return {"loss_G": loss.detach(), "D_G_z_after_D": self._score(fake_logits)}

@@ -14,7 +14,9 @@ and the step then trains G and D at that resolution:
 
 Per-phase batch sizes: the loop feeds batches of one size, so the system asks it for the largest phase
 batch and uses the first ``batch_size(phase)`` images of each batch (the index stream is random, so they
-are a random sample). With 004's preset (16 everywhere) nothing is dropped.
+are a random sample). With 004's preset (16 everywhere) nothing is dropped. In a data-parallel run the
+phase batch is the global one: each of the ``ctx.world_size`` ranks takes ``batch_size(phase) / world_size``
+images of its shard, and G and D run through ``ctx.parallel`` (DistributedDataParallel).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def real_images_at(images: torch.Tensor, resolution: int, alpha: float) -> torch
 class PGGANSystem(GANSystem):
     """Generator, critic, their Adam optimisers and the growth schedule."""
 
+    parallel_forward = True  # every training forward pass goes through ctx.parallel
+
     def __init__(self, arch: PGGANArchitecture, schedule: GrowthSchedule, settings: PGGANSettings) -> None:
         if schedule.phases[-1].resolution != arch.final_resolution:
             raise ValueError(
@@ -130,14 +134,16 @@ class PGGANSystem(GANSystem):
         res, alpha, size = self.state.phase.resolution, self.state.alpha, self.state.phase.batch_size
         if batch.images.shape[-1] != self.arch.final_resolution:
             raise ValueError(f"PGGAN trains on {self.arch.final_resolution}² images, got {tuple(batch.images.shape)}")
-        real = real_images_at(batch.images[:size], res, alpha)
+        if size % ctx.world_size:
+            raise ValueError(f"PGGAN phase {res}×{res}: batch {size} does not split over {ctx.world_size} ranks")
+        real = real_images_at(batch.images[:size // ctx.world_size], res, alpha)
         labels = self._labels(batch, real.shape[0])
         self.G.train()
         self.D.train()
         metrics = self._critic_step(real, labels, res, alpha, ctx)
         metrics.update(self._generator_step(real.shape[0], labels, res, alpha, ctx))
         if self.G_ema is not None:
-            beta = 0.5 ** (real.shape[0] / self.settings.ema_half_life_images)
+            beta = 0.5 ** (real.shape[0] * ctx.world_size / self.settings.ema_half_life_images)  # global images
             update_average(self.G_ema, self.G, beta)
         metrics["resolution"] = torch.tensor(float(res))
         metrics["alpha"] = torch.tensor(float(alpha))
@@ -181,15 +187,16 @@ class PGGANSystem(GANSystem):
     def _critic_step(
         self, real: torch.Tensor, labels: torch.Tensor | None, res: int, alpha: float, ctx: StepContext
     ) -> dict[str, torch.Tensor]:
+        G, D = ctx.parallel(self.G), ctx.parallel(self.D)
         z = self.G.sample_latent(real.shape[0])
         with torch.no_grad(), ctx.autocast():
-            fake = self.G(z, labels, res, alpha)
+            fake = G(z, labels, res, alpha)
         with ctx.autocast():
-            real_score, real_cls = self.D(ctx.augment(real), res, alpha)
-            fake_score, fake_cls = self.D(ctx.augment(fake), res, alpha)
+            real_score, real_cls = D(ctx.augment(real), res, alpha)
+            fake_score, fake_cls = D(ctx.augment(fake), res, alpha)
         real_score, fake_score = real_score.float(), fake_score.float()
         loss = self.loss.discriminator(real_score, fake_score)
-        gp = gradient_penalty(lambda x: self.D(ctx.augment(x), res, alpha)[0], real, fake)
+        gp = gradient_penalty(lambda x: D(ctx.augment(x), res, alpha)[0], real, fake)
         loss = loss + self.loss.gp_weight * gp
         out = {"gradient_penalty": gp.detach()}
         for term in (self._class_loss(real_cls, labels), self._class_loss(fake_cls, labels)):
@@ -208,8 +215,8 @@ class PGGANSystem(GANSystem):
     ) -> dict[str, torch.Tensor]:
         z = self.G.sample_latent(n)
         with ctx.autocast():
-            fake = self.G(z, labels, res, alpha)
-            score, cls = self.D(ctx.augment(fake), res, alpha)
+            fake = ctx.parallel(self.G)(z, labels, res, alpha)
+            score, cls = ctx.parallel(self.D)(ctx.augment(fake), res, alpha)
         loss = self.loss.generator(score.float())
         class_term = self._class_loss(cls, labels)
         if class_term is not None:

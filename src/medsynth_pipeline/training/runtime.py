@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,14 +41,46 @@ def select_amp(requested: str, device: torch.device) -> torch.dtype | None:
 
 @dataclass(frozen=True)
 class DistributedInfo:
-    """Rank of this process. Single-process today; a DDP launcher fills it in and only rank 0 logs/saves."""
+    """Rank of this process in a data-parallel run (``training.distributed``); only rank 0 logs and saves.
+
+    ``local_rank`` is the rank on this node: the CUDA device index a rank trains on.
+    """
 
     rank: int = 0
     world_size: int = 1
+    local_rank: int = 0
+
+    def __post_init__(self) -> None:
+        if self.world_size < 1 or not 0 <= self.rank < self.world_size or self.local_rank < 0:
+            raise ValueError(f"invalid ranks: rank {self.rank}, world_size {self.world_size}, "
+                             f"local_rank {self.local_rank}")
 
     @property
     def is_main(self) -> bool:
         return self.rank == 0
+
+    @property
+    def distributed(self) -> bool:
+        return self.world_size > 1
+
+    @classmethod
+    def from_env(cls) -> DistributedInfo:
+        """The ranks ``torchrun`` exports (RANK, WORLD_SIZE, LOCAL_RANK); a single process when unset."""
+        try:
+            world_size = int(os.environ.get("WORLD_SIZE", "1"))
+            rank = int(os.environ.get("RANK", "0"))
+            local_rank = int(os.environ.get("LOCAL_RANK", str(rank)))
+        except ValueError as exc:
+            raise ValueError(f"RANK/WORLD_SIZE/LOCAL_RANK must be integers ({exc})") from exc
+        return cls(rank=rank, world_size=world_size, local_rank=local_rank)
+
+
+def rank_seed(seed: int, rank: int) -> int:
+    """The RNG seed of ``rank``: rank 0 keeps ``seed`` (a one-process run's stream), others get well-mixed,
+    distinct seeds, so latents, dropout and DiffAugment differ between ranks but are reproducible."""
+    if rank == 0:
+        return seed
+    return int(np.random.SeedSequence([seed % 2**32, rank]).generate_state(1, dtype=np.uint32)[0])
 
 
 def seed_everything(seed: int) -> None:

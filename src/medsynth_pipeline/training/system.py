@@ -29,6 +29,8 @@ import torch
 from torch import nn
 
 Augment = Callable[[torch.Tensor], torch.Tensor]
+Parallel = Callable[[nn.Module], nn.Module]
+GradientSync = Callable[[torch.optim.Optimizer], None]
 
 
 @dataclass
@@ -44,7 +46,8 @@ class Batch:
 
 
 class StepContext:
-    """What the loop lends a system for one step: device, mixed precision, DiffAugment, iteration."""
+    """What the loop lends a system for one step: device, mixed precision, DiffAugment, iteration, and in a
+    data-parallel run the ranks, the DDP-wrapped networks (``parallel``) and the gradient averaging."""
 
     def __init__(
         self,
@@ -53,13 +56,27 @@ class StepContext:
         amp_dtype: torch.dtype | None,
         scalers: dict[str, torch.amp.GradScaler],
         augment: Augment | None,
+        parallel: Parallel | None = None,
+        sync_gradients: GradientSync | None = None,
+        rank: int = 0,
+        world_size: int = 1,
     ) -> None:
         self.device = device
         self.amp_dtype = amp_dtype
         self._scalers = scalers
         self._augment = augment
+        self._parallel = parallel
+        self._sync_gradients = sync_gradients
+        self.rank = rank
+        self.world_size = world_size
         self.iteration = 0
         self.total_iterations = 0
+
+    def parallel(self, module: nn.Module) -> nn.Module:
+        """The module to run a training forward pass through: its DistributedDataParallel wrapper in a
+        data-parallel run of a ``parallel_forward`` system (gradients are averaged across ranks during
+        backward), else ``module`` itself. Save and sample the unwrapped module."""
+        return module if self._parallel is None else self._parallel(module)
 
     def autocast(self) -> contextlib.AbstractContextManager[Any]:
         """Mixed precision for forward passes (a no-op when AMP is off, e.g. on CPU)."""
@@ -77,11 +94,17 @@ class StepContext:
         scaler = self._scalers.get(name)
         if scaler is None or not scaler.is_enabled():
             loss.backward()
+            self._sync(optimizer)
             optimizer.step()
             return
         scaler.scale(loss).backward()
+        self._sync(optimizer)  # the scaled gradients: every rank then takes the same inf/NaN decision
         scaler.step(optimizer)
         scaler.update()
+
+    def _sync(self, optimizer: torch.optim.Optimizer) -> None:
+        if self._sync_gradients is not None:
+            self._sync_gradients(optimizer)
 
 
 class GANSystem(abc.ABC):
@@ -94,6 +117,11 @@ class GANSystem(abc.ABC):
     """
 
     num_classes: int = 0
+    # True when ``train_step`` runs every training forward pass of its networks through ``ctx.parallel``:
+    # a data-parallel run then wraps them in DistributedDataParallel (gradients averaged during backward).
+    # False: the loop averages each optimizer's gradients across ranks itself, before the step — the same
+    # result, without overlapping communication and backward.
+    parallel_forward: bool = False
     # Names of the ``TrainingData.references`` pools ``train_step`` reads from ``batch.references``; the loop
     # refuses to start without them.
     reference_pools: tuple[str, ...] = ()

@@ -43,14 +43,15 @@ from tqdm.auto import tqdm
 from medsynth_pipeline.training.checkpoint import LAST, fingerprint, load_checkpoint, save_atomic
 from medsynth_pipeline.training.data import BatchIndexStream, ReferencePools, TrainingData
 from medsynth_pipeline.training.diffaugment import DiffAugment
+from medsynth_pipeline.training.distributed import DistributedSettings, Replicas, rank_device
 from medsynth_pipeline.training.runtime import (
     DistributedInfo,
     algorithm_settings,
     capture_rng_state,
+    rank_seed,
     restore_rng_state,
     seed_everything,
     select_amp,
-    select_device,
 )
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 from medsynth_pipeline.training.tracking import MlflowTracker
@@ -82,10 +83,14 @@ class TrainerConfig:
     fixed_per_class: int = 1  # fixed latents per class (per row) for unconditional: total fixed latents
     metrics_prefix: str = ""
     identity: dict[str, Any] = field(default_factory=dict)  # system settings, part of the checkpoint key
+    # data-parallel training (training.distributed.DistributedSettings): world_size, backend, sync_batchnorm,
+    # find_unused_parameters, timeout_s; batch_size stays the global batch, each rank trains on its share
+    distributed: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.iterations < 1 or self.batch_size < 1:
             raise ValueError(f"iterations and batch_size must be >= 1 (got {self.iterations}, {self.batch_size})")
+        DistributedSettings.parse(self.distributed)  # a typo fails here, before any process starts
 
 
 @dataclass
@@ -99,6 +104,7 @@ class TrainingResult:
     wall_seconds: float  # this process only
     images_per_second: float
     device: str
+    world_size: int = 1  # ranks that trained together (data-parallel); the result is rank 0's
 
 
 class Trainer:
@@ -121,7 +127,7 @@ class Trainer:
 
     def _fingerprint(self) -> str:
         runtime_only = {"iterations", "device", "cpu_threads", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
-                        "progress_every_s", "snapshot_iterations", "metrics_prefix"}
+                        "progress_every_s", "snapshot_iterations", "metrics_prefix", "distributed"}
         key = {k: v for k, v in asdict(self.config).items() if k not in runtime_only}
         return fingerprint(key, *self.data.fingerprint_tensors())
 
@@ -129,63 +135,92 @@ class Trainer:
         return Path(self.config.checkpoint_dir) / LAST if self.config.checkpoint_dir else None
 
     def fit(self) -> TrainingResult:
-        """Train (or resume) to ``config.iterations``; global torch settings are restored afterwards."""
-        device = select_device(self.config.device)
+        """Train (or resume) to ``config.iterations``; global torch settings are restored afterwards.
+
+        With ``config.distributed.world_size`` > 1 (or under torchrun) this is a data-parallel run: see
+        :func:`medsynth_pipeline.training.launch.fit`. The result is rank 0's.
+        """
+        from medsynth_pipeline.training import launch  # launch builds Trainers: imported here, not at the top
+
+        return launch.fit(self)
+
+    def _run(self, info: DistributedInfo) -> TrainingResult:
+        """Train as ``info``'s rank; a process group of ``info.world_size`` must already be initialized."""
+        self.dist = info
+        settings = DistributedSettings.parse(self.config.distributed)
+        device = rank_device(self.config.device, info)
         deterministic = self.config.deterministic if self.config.deterministic is not None else device.type == "cpu"
         threads = self.config.cpu_threads if device.type == "cpu" else None
         with algorithm_settings(deterministic, threads):
-            return self._fit(device)
+            return self._fit(device, settings)
 
-    def _fit(self, device: torch.device) -> TrainingResult:
-        cfg = self.config
+    def _fit(self, device: torch.device, settings: DistributedSettings) -> TrainingResult:
+        cfg, info = self.config, self.dist
+        if cfg.batch_size % info.world_size:
+            raise ValueError(f"batch_size {cfg.batch_size} (the global batch) does not split evenly over "
+                             f"{info.world_size} ranks")
+        local_batch = cfg.batch_size // info.world_size
         amp_dtype = select_amp(cfg.amp, device)
-        seed_everything(cfg.seed)
+        seed_everything(cfg.seed)  # the same on every rank: identical initial weights
         system = self.system_factory().to(device)
         scalers = {
             name: torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
             for name in system.optimizers()
         }
-        ctx = StepContext(
-            device=device, amp_dtype=amp_dtype, scalers=scalers,
-            augment=DiffAugment(cfg.diffaugment) if cfg.diffaugment else None,
-        )
         fixed_z, fixed_labels = self._fixed_noise(system)
         history: list[dict[str, float]] = []
         snapshots: dict[int, torch.Tensor] = {}
-        start = self._maybe_resume(system, scalers, history, snapshots)
+        replicas = Replicas(info, device, settings)
+        ckpt_path = self._checkpoint_path() if info.is_main else None
+        # rank 0 alone reads the checkpoint (other nodes may not see its disk) and decides for every rank
+        resume, checkpointing = replicas.broadcast((self._resume_state() if info.is_main else None,
+                                                     ckpt_path is not None))
+        start = self._apply_resume(resume, system, scalers, history, snapshots) if resume else 0
+        replicas.attach(system)  # rank 0's (resumed) networks on every rank, DDP wrappers
+        if info.distributed and not resume:
+            seed_everything(rank_seed(cfg.seed, info.rank))  # own latents, dropout, DiffAugment per rank
+        ctx = StepContext(
+            device=device, amp_dtype=amp_dtype, scalers=scalers,
+            augment=DiffAugment(cfg.diffaugment) if cfg.diffaugment else None,
+            parallel=replicas.parallel if info.distributed else None,
+            sync_gradients=replicas.sync_gradients if info.distributed else None,
+            rank=info.rank, world_size=info.world_size,
+        )
 
         data = self.data.to(device)
-        stream = BatchIndexStream(len(data), cfg.batch_size, cfg.seed, self.dist.rank, self.dist.world_size)
-        pools = ReferencePools(data.references, system.reference_pools, cfg.batch_size, cfg.seed,
-                               self.dist.rank, self.dist.world_size)
-        tracker = MlflowTracker(cfg.metrics_prefix, cfg.log_every, device.type == "cuda", self.dist.is_main)
-        ckpt_path = self._checkpoint_path() if self.dist.is_main else None
+        stream = BatchIndexStream(len(data), local_batch, cfg.seed, info.rank, info.world_size)
+        pools = ReferencePools(data.references, system.reference_pools, local_batch, cfg.seed,
+                               info.rank, info.world_size)
+        tracker = MlflowTracker(cfg.metrics_prefix, cfg.log_every, device.type == "cuda", info.is_main)
         snapshot_at = set(int(i) for i in cfg.snapshot_iterations)
         pending: list[tuple[int, dict[str, torch.Tensor]]] = []
 
-        def drain() -> None:
-            for it, metrics in pending:
-                row = {"iteration": it + 1, "epoch": stream.epoch_of(it), **{k: float(v) for k, v in metrics.items()}}
+        def drain() -> None:  # a collective in a data-parallel run: every rank drains at the same iterations
+            for it, metrics in replicas.average_metrics(pending):
+                row = {"iteration": it + 1, "epoch": stream.epoch_of(it), **metrics}
                 history.append(row)
                 tracker.log(it + 1, {k: v for k, v in row.items() if k != "iteration"})
             pending.clear()
 
         def checkpoint(done: int) -> None:
-            if ckpt_path is None:
+            if not checkpointing:
                 return
             drain()
-            save_atomic(
-                {"fingerprint": self._fingerprint(), "iteration": done, "system": system.state_dict(),
-                 "scalers": {k: s.state_dict() for k, s in scalers.items()}, "rng": capture_rng_state(),
-                 "history": history, "snapshots": snapshots},
-                ckpt_path,
-            )
+            rng = replicas.gather(capture_rng_state())
+            if ckpt_path is None:
+                return
+            state = {"fingerprint": self._fingerprint(), "iteration": done, "system": system.state_dict(),
+                     "scalers": {k: s.state_dict() for k, s in scalers.items()}, "rng": rng[0],
+                     "history": history, "snapshots": snapshots}
+            if info.distributed:
+                state["rng_ranks"] = rng
+            save_atomic(state, ckpt_path)
 
         if start == 0 and snapshot_at & {0}:
             snapshots[0] = system.sample(fixed_z, fixed_labels).detach().float().cpu()
         t0, last_report, done = time.perf_counter(), time.perf_counter(), start
         bar = tqdm(total=cfg.iterations, initial=start, desc=cfg.metrics_prefix.rstrip("/") or "gan",
-                   unit="it", disable=None if self.dist.is_main else True, mininterval=2.0)
+                   unit="it", disable=None if info.is_main else True, mininterval=2.0)
         try:
             for it in range(start, cfg.iterations):
                 ctx.iteration, ctx.total_iterations = it, cfg.iterations
@@ -207,15 +242,19 @@ class Trainer:
                 if cfg.checkpoint_every and done % cfg.checkpoint_every == 0 and done < cfg.iterations:
                     checkpoint(done)
                 now = time.perf_counter()
-                if self.dist.is_main and now - last_report >= cfg.progress_every_s:
-                    drain()
+                if info.is_main and now - last_report >= cfg.progress_every_s:
+                    if not info.distributed:
+                        drain()
                     self._report(done, now - t0, done - start, history)
                     last_report = now
-                for callback in self.callbacks:
-                    callback(done, system)
+                if info.is_main:  # callbacks observe (and may write files): rank 0's copy only
+                    for callback in self.callbacks:
+                        callback(done, system)
             drain()
-            if done > start or ckpt_path is not None and not ckpt_path.exists():
+            missing = ckpt_path is not None and not ckpt_path.exists()
+            if done > start or (replicas.broadcast(missing) if info.distributed else missing):
                 checkpoint(done)
+            replicas.finish(system)
             wall = time.perf_counter() - t0
             steps = done - start
             rate = steps * cfg.batch_size / wall if wall > 0 and steps else 0.0
@@ -224,10 +263,11 @@ class Trainer:
         finally:
             bar.close()
             tracker.close()
-        if self.dist.is_main:
+            replicas.close()
+        if info.is_main:
             self._report(done, wall, steps, history)
         return TrainingResult(system, history, snapshots, None if fixed_labels is None else fixed_labels.cpu(),
-                              done, start, wall, rate, str(device))
+                              done, start, wall, rate, str(device), info.world_size)
 
     def _fixed_noise(self, system: GANSystem) -> tuple[torch.Tensor, torch.Tensor | None]:
         gen = torch.Generator().manual_seed(self.config.seed + _FIXED_NOISE_OFFSET)
@@ -239,28 +279,41 @@ class Trainer:
         labels = torch.arange(system.num_classes).repeat_interleave(per).to(z.device)
         return z, labels
 
-    def _maybe_resume(
-        self, system: GANSystem, scalers: dict[str, torch.amp.GradScaler],
-        history: list[dict[str, float]], snapshots: dict[int, torch.Tensor],
-    ) -> int:
+    def _resume_state(self) -> dict[str, Any] | None:
+        """The checkpoint to continue from, or None (no checkpoint, other settings or data, or past the end)."""
         path = self._checkpoint_path()
         if path is None or not self.config.resume or not path.exists():
-            return 0
+            return None
         state = load_checkpoint(path)
         if state.get("fingerprint") != self._fingerprint():
             logger.warning("checkpoint '%s' belongs to other settings or data: starting from scratch", path)
-            return 0
+            return None
         if state["iteration"] > self.config.iterations:
             logger.warning("checkpoint '%s' is past %d iterations: starting from scratch", path, self.config.iterations)
-            return 0
+            return None
+        logger.info("resuming from '%s' at iteration %d of %d", path, state["iteration"], self.config.iterations)
+        return state
+
+    def _apply_resume(
+        self, state: dict[str, Any], system: GANSystem, scalers: dict[str, torch.amp.GradScaler],
+        history: list[dict[str, float]], snapshots: dict[int, torch.Tensor],
+    ) -> int:
         system.load_state_dict(state["system"])
         for name, scaler in scalers.items():
             if name in state["scalers"]:
                 scaler.load_state_dict(state["scalers"][name])
         history.extend(state["history"])
         snapshots.update({int(k): v for k, v in state["snapshots"].items()})
-        restore_rng_state(state["rng"])
-        logger.info("resumed from '%s' at iteration %d of %d", path, state["iteration"], self.config.iterations)
+        rank, world_size = self.dist.rank, self.dist.world_size
+        ranks = state.get("rng_ranks") or [state["rng"]]
+        if len(ranks) == world_size:
+            restore_rng_state(ranks[rank])
+        else:
+            # the weights carry over; the per-rank random streams cannot, so the result differs from an
+            # uninterrupted run of either size
+            logger.warning("checkpoint written by %d rank(s), resumed by %d: fresh random streams per rank",
+                           len(ranks), world_size)
+            seed_everything(rank_seed(self.config.seed + int(state["iteration"]), rank))
         return int(state["iteration"])
 
     def _report(self, done: int, seconds: float, steps: int, history: list[dict[str, float]]) -> None:
@@ -272,3 +325,4 @@ class Trainer:
             self.config.metrics_prefix.rstrip("/") or "gan", done, self.config.iterations,
             100.0 * done / self.config.iterations, its, its * self.config.batch_size, losses,
         )
+

@@ -53,12 +53,14 @@ REAL_DATA = "real data"
 
 
 def train_domain_classifier(
-    patches: dict[str, Any], patch_metadata: pd.DataFrame, synthetic_images: dict[str, Any], model: dict[str, Any],
+    patches: dict[str, Any], patch_metadata: pd.DataFrame, model: dict[str, Any],
     domain: dict[str, Any], task: dict[str, Any], device: str,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The classifier (trained on the real training split, early-stopped on validation) whose features and
-    logits give the offline metrics, named ``<metric>-<Architecture>-real``."""
-    channels = channels_of(synthetic_images, model)
+    logits give the offline metrics, named ``<metric>-<Architecture>-real``.
+
+    It sees real images only (the channels the model was trained on), so it depends on no generator."""
+    channels = channels_of({}, model)
     settings = train_settings(domain, device)
     space = f"{display_name(settings.architecture)}-real"
     try:

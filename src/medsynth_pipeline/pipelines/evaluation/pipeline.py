@@ -43,8 +43,7 @@ GATHERED = {
 def model_template() -> Pipeline:
     """The per-model pipeline before namespacing."""
     return Pipeline([
-        Node(train_domain_classifier, [*REAL, "synthetic_images", "params:model", "params:domain", "params:task",
-                                       "params:device"], ["domain_classifier", "domain_history"],
+        Node(train_domain_classifier, [*REAL, "params:model", "params:domain", "params:task", "params:device"], ["domain_classifier", "domain_history"],
              name="train_domain_classifier"),
         Node(score_model_sets, [*REAL, *SYNTHETIC, "domain_classifier", "params:model", "params:scoring",
                                 "params:inception", "params:task", "params:device"], "set_scores",

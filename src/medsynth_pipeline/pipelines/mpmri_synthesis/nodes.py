@@ -123,7 +123,7 @@ def train_domain_classifier(
 ) -> dict[str, Any]:
     """One domain classifier for all models (same real data): its features name the offline metrics."""
     artifact, _ = evaluation.train_domain_classifier(
-        patches, patch_metadata, {"channels": list(data["channels"])}, evaluation_model("mpmri", data),
+        patches, patch_metadata, evaluation_model("mpmri", data),
         evaluation_params["domain"], evaluation_params["task"], evaluation_params["device"])
     return artifact
 

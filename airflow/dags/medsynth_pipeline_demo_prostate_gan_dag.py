@@ -115,6 +115,22 @@ def medsynth_pipeline_prostate_gan_demo():
     def augmentation_prostategan_make_classical_set():
         _run_kedro_nodes(["augmentation.prostategan.make_classical_set"])
 
+    @task(task_id=_task_id("evaluation-dcgan64-train-domain-classifier"))
+    def evaluation_dcgan64_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.dcgan64.train_domain_classifier"])
+
+    @task(task_id=_task_id("evaluation-kitchen-seah-train-domain-classifier"))
+    def evaluation_kitchen_seah_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.kitchen_seah.train_domain_classifier"])
+
+    @task(task_id=_task_id("evaluation-mpmri-semi-train-domain-classifier"))
+    def evaluation_mpmri_semi_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.mpmri_semi.train_domain_classifier"])
+
+    @task(task_id=_task_id("evaluation-prostategan-train-domain-classifier"))
+    def evaluation_prostategan_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.prostategan.train_domain_classifier"])
+
     @task(task_id=_task_id("gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"))
     def gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
         _run_kedro_nodes(["gan_training.dcgan64.select_reference_pools", "gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
@@ -227,13 +243,13 @@ def medsynth_pipeline_prostate_gan_demo():
     def evaluation_dcgan64_check_memorisation():
         _run_kedro_nodes(["evaluation.dcgan64.check_memorisation"])
 
+    @task(task_id=_task_id("evaluation-dcgan64-score-model-sets"))
+    def evaluation_dcgan64_score_model_sets():
+        _run_kedro_nodes(["evaluation.dcgan64.score_model_sets"])
+
     @task(task_id=_task_id("evaluation-dcgan64-slice-level-accuracy"))
     def evaluation_dcgan64_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.dcgan64.slice_level_accuracy"])
-
-    @task(task_id=_task_id("evaluation-dcgan64-train-domain-classifier"))
-    def evaluation_dcgan64_train_domain_classifier():
-        _run_kedro_nodes(["evaluation.dcgan64.train_domain_classifier"])
 
     @task(task_id=_task_id("evaluation-dcgan64-tsne-points"))
     def evaluation_dcgan64_tsne_points():
@@ -251,13 +267,13 @@ def medsynth_pipeline_prostate_gan_demo():
     def evaluation_kitchen_seah_check_memorisation():
         _run_kedro_nodes(["evaluation.kitchen_seah.check_memorisation"])
 
+    @task(task_id=_task_id("evaluation-kitchen-seah-score-model-sets"))
+    def evaluation_kitchen_seah_score_model_sets():
+        _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
+
     @task(task_id=_task_id("evaluation-kitchen-seah-slice-level-accuracy"))
     def evaluation_kitchen_seah_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.kitchen_seah.slice_level_accuracy"])
-
-    @task(task_id=_task_id("evaluation-kitchen-seah-train-domain-classifier"))
-    def evaluation_kitchen_seah_train_domain_classifier():
-        _run_kedro_nodes(["evaluation.kitchen_seah.train_domain_classifier"])
 
     @task(task_id=_task_id("evaluation-kitchen-seah-tsne-points"))
     def evaluation_kitchen_seah_tsne_points():
@@ -275,13 +291,13 @@ def medsynth_pipeline_prostate_gan_demo():
     def evaluation_mpmri_semi_check_memorisation():
         _run_kedro_nodes(["evaluation.mpmri_semi.check_memorisation"])
 
+    @task(task_id=_task_id("evaluation-mpmri-semi-score-model-sets"))
+    def evaluation_mpmri_semi_score_model_sets():
+        _run_kedro_nodes(["evaluation.mpmri_semi.score_model_sets"])
+
     @task(task_id=_task_id("evaluation-mpmri-semi-slice-level-accuracy"))
     def evaluation_mpmri_semi_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.mpmri_semi.slice_level_accuracy"])
-
-    @task(task_id=_task_id("evaluation-mpmri-semi-train-domain-classifier"))
-    def evaluation_mpmri_semi_train_domain_classifier():
-        _run_kedro_nodes(["evaluation.mpmri_semi.train_domain_classifier"])
 
     @task(task_id=_task_id("evaluation-mpmri-semi-tsne-points"))
     def evaluation_mpmri_semi_tsne_points():
@@ -299,13 +315,13 @@ def medsynth_pipeline_prostate_gan_demo():
     def evaluation_prostategan_check_memorisation():
         _run_kedro_nodes(["evaluation.prostategan.check_memorisation"])
 
+    @task(task_id=_task_id("evaluation-prostategan-score-model-sets"))
+    def evaluation_prostategan_score_model_sets():
+        _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
+
     @task(task_id=_task_id("evaluation-prostategan-slice-level-accuracy"))
     def evaluation_prostategan_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.prostategan.slice_level_accuracy"])
-
-    @task(task_id=_task_id("evaluation-prostategan-train-domain-classifier"))
-    def evaluation_prostategan_train_domain_classifier():
-        _run_kedro_nodes(["evaluation.prostategan.train_domain_classifier"])
 
     @task(task_id=_task_id("evaluation-prostategan-tsne-points"))
     def evaluation_prostategan_tsne_points():
@@ -314,10 +330,6 @@ def medsynth_pipeline_prostate_gan_demo():
     @task(task_id=_task_id("evaluation-prostategan-tstr-study"))
     def evaluation_prostategan_tstr_study():
         _run_kedro_nodes(["evaluation.prostategan.tstr_study"])
-
-    @task(task_id=_task_id("evaluation-dcgan64-score-model-sets"))
-    def evaluation_dcgan64_score_model_sets():
-        _run_kedro_nodes(["evaluation.dcgan64.score_model_sets"])
 
     @task(task_id=_task_id("evaluation-gather-augmentation-predictions"))
     def evaluation_gather_augmentation_predictions():
@@ -335,6 +347,10 @@ def medsynth_pipeline_prostate_gan_demo():
     def evaluation_gather_sca_runs():
         _run_kedro_nodes(["evaluation.gather_sca_runs"])
 
+    @task(task_id=_task_id("evaluation-gather-set-scores"))
+    def evaluation_gather_set_scores():
+        _run_kedro_nodes(["evaluation.gather_set_scores"])
+
     @task(task_id=_task_id("evaluation-gather-tstr-predictions"))
     def evaluation_gather_tstr_predictions():
         _run_kedro_nodes(["evaluation.gather_tstr_predictions"])
@@ -342,18 +358,6 @@ def medsynth_pipeline_prostate_gan_demo():
     @task(task_id=_task_id("evaluation-gather-tstr-runs"))
     def evaluation_gather_tstr_runs():
         _run_kedro_nodes(["evaluation.gather_tstr_runs"])
-
-    @task(task_id=_task_id("evaluation-kitchen-seah-score-model-sets"))
-    def evaluation_kitchen_seah_score_model_sets():
-        _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
-
-    @task(task_id=_task_id("evaluation-mpmri-semi-score-model-sets"))
-    def evaluation_mpmri_semi_score_model_sets():
-        _run_kedro_nodes(["evaluation.mpmri_semi.score_model_sets"])
-
-    @task(task_id=_task_id("evaluation-prostategan-score-model-sets"))
-    def evaluation_prostategan_score_model_sets():
-        _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
 
     @task(task_id=_task_id("reporting-dcgan64-plot-learning-curves-augmentation"))
     def reporting_dcgan64_plot_learning_curves_augmentation():
@@ -451,9 +455,9 @@ def medsynth_pipeline_prostate_gan_demo():
     def reporting_prostategan_plot_tsne():
         _run_kedro_nodes(["reporting.prostategan.plot_tsne"])
 
-    @task(task_id=_task_id("evaluation-gather-set-scores"))
-    def evaluation_gather_set_scores():
-        _run_kedro_nodes(["evaluation.gather_set_scores"])
+    @task(task_id=_task_id("evaluation-compare-models"))
+    def evaluation_compare_models():
+        _run_kedro_nodes(["evaluation.compare_models"])
 
     @task(task_id=_task_id("evaluation-summarise-augmentation-study"))
     def evaluation_summarise_augmentation_study():
@@ -467,9 +471,9 @@ def medsynth_pipeline_prostate_gan_demo():
     def reporting_memorisation_tables():
         _run_kedro_nodes(["reporting_memorisation_tables"])
 
-    @task(task_id=_task_id("evaluation-compare-models"))
-    def evaluation_compare_models():
-        _run_kedro_nodes(["evaluation.compare_models"])
+    @task(task_id=_task_id("log-mlflow-metrics"))
+    def log_mlflow_metrics():
+        _run_kedro_nodes(["log_mlflow_metrics"])
 
     @task(task_id=_task_id("reporting-dcgan64-plot-intervals-augmentation"))
     def reporting_dcgan64_plot_intervals_augmentation():
@@ -491,14 +495,6 @@ def medsynth_pipeline_prostate_gan_demo():
     def reporting_augmentation_study_tables():
         _run_kedro_nodes(["reporting_augmentation_study_tables"])
 
-    @task(task_id=_task_id("reporting-tstr-tables"))
-    def reporting_tstr_tables():
-        _run_kedro_nodes(["reporting_tstr_tables"])
-
-    @task(task_id=_task_id("log-mlflow-metrics"))
-    def log_mlflow_metrics():
-        _run_kedro_nodes(["log_mlflow_metrics"])
-
     @task(task_id=_task_id("reporting-gan-comparison-tables"))
     def reporting_gan_comparison_tables():
         _run_kedro_nodes(["reporting_gan_comparison_tables"])
@@ -506,6 +502,10 @@ def medsynth_pipeline_prostate_gan_demo():
     @task(task_id=_task_id("reporting-table-ii"))
     def reporting_table_ii():
         _run_kedro_nodes(["reporting_table_ii"])
+
+    @task(task_id=_task_id("reporting-tstr-tables"))
+    def reporting_tstr_tables():
+        _run_kedro_nodes(["reporting_tstr_tables"])
 
     @task(task_id=_task_id("write-report"))
     def write_report():
@@ -523,6 +523,10 @@ def medsynth_pipeline_prostate_gan_demo():
         "augmentation-kitchen-seah-make-classical-set": augmentation_kitchen_seah_make_classical_set(),
         "augmentation-mpmri-semi-make-classical-set": augmentation_mpmri_semi_make_classical_set(),
         "augmentation-prostategan-make-classical-set": augmentation_prostategan_make_classical_set(),
+        "evaluation-dcgan64-train-domain-classifier": evaluation_dcgan64_train_domain_classifier(),
+        "evaluation-kitchen-seah-train-domain-classifier": evaluation_kitchen_seah_train_domain_classifier(),
+        "evaluation-mpmri-semi-train-domain-classifier": evaluation_mpmri_semi_train_domain_classifier(),
+        "evaluation-prostategan-train-domain-classifier": evaluation_prostategan_train_domain_classifier(),
         "gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
         "gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
         "gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic": gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic(),
@@ -551,38 +555,35 @@ def medsynth_pipeline_prostate_gan_demo():
         "augmentation-prostategan-plot-synthetic-samples": augmentation_prostategan_plot_synthetic_samples(),
         "evaluation-dcgan64-augmentation-study": evaluation_dcgan64_augmentation_study(),
         "evaluation-dcgan64-check-memorisation": evaluation_dcgan64_check_memorisation(),
+        "evaluation-dcgan64-score-model-sets": evaluation_dcgan64_score_model_sets(),
         "evaluation-dcgan64-slice-level-accuracy": evaluation_dcgan64_slice_level_accuracy(),
-        "evaluation-dcgan64-train-domain-classifier": evaluation_dcgan64_train_domain_classifier(),
         "evaluation-dcgan64-tsne-points": evaluation_dcgan64_tsne_points(),
         "evaluation-dcgan64-tstr-study": evaluation_dcgan64_tstr_study(),
         "evaluation-kitchen-seah-augmentation-study": evaluation_kitchen_seah_augmentation_study(),
         "evaluation-kitchen-seah-check-memorisation": evaluation_kitchen_seah_check_memorisation(),
+        "evaluation-kitchen-seah-score-model-sets": evaluation_kitchen_seah_score_model_sets(),
         "evaluation-kitchen-seah-slice-level-accuracy": evaluation_kitchen_seah_slice_level_accuracy(),
-        "evaluation-kitchen-seah-train-domain-classifier": evaluation_kitchen_seah_train_domain_classifier(),
         "evaluation-kitchen-seah-tsne-points": evaluation_kitchen_seah_tsne_points(),
         "evaluation-kitchen-seah-tstr-study": evaluation_kitchen_seah_tstr_study(),
         "evaluation-mpmri-semi-augmentation-study": evaluation_mpmri_semi_augmentation_study(),
         "evaluation-mpmri-semi-check-memorisation": evaluation_mpmri_semi_check_memorisation(),
+        "evaluation-mpmri-semi-score-model-sets": evaluation_mpmri_semi_score_model_sets(),
         "evaluation-mpmri-semi-slice-level-accuracy": evaluation_mpmri_semi_slice_level_accuracy(),
-        "evaluation-mpmri-semi-train-domain-classifier": evaluation_mpmri_semi_train_domain_classifier(),
         "evaluation-mpmri-semi-tsne-points": evaluation_mpmri_semi_tsne_points(),
         "evaluation-mpmri-semi-tstr-study": evaluation_mpmri_semi_tstr_study(),
         "evaluation-prostategan-augmentation-study": evaluation_prostategan_augmentation_study(),
         "evaluation-prostategan-check-memorisation": evaluation_prostategan_check_memorisation(),
+        "evaluation-prostategan-score-model-sets": evaluation_prostategan_score_model_sets(),
         "evaluation-prostategan-slice-level-accuracy": evaluation_prostategan_slice_level_accuracy(),
-        "evaluation-prostategan-train-domain-classifier": evaluation_prostategan_train_domain_classifier(),
         "evaluation-prostategan-tsne-points": evaluation_prostategan_tsne_points(),
         "evaluation-prostategan-tstr-study": evaluation_prostategan_tstr_study(),
-        "evaluation-dcgan64-score-model-sets": evaluation_dcgan64_score_model_sets(),
         "evaluation-gather-augmentation-predictions": evaluation_gather_augmentation_predictions(),
         "evaluation-gather-augmentation-runs": evaluation_gather_augmentation_runs(),
         "evaluation-gather-memorisation-summary": evaluation_gather_memorisation_summary(),
         "evaluation-gather-sca-runs": evaluation_gather_sca_runs(),
+        "evaluation-gather-set-scores": evaluation_gather_set_scores(),
         "evaluation-gather-tstr-predictions": evaluation_gather_tstr_predictions(),
         "evaluation-gather-tstr-runs": evaluation_gather_tstr_runs(),
-        "evaluation-kitchen-seah-score-model-sets": evaluation_kitchen_seah_score_model_sets(),
-        "evaluation-mpmri-semi-score-model-sets": evaluation_mpmri_semi_score_model_sets(),
-        "evaluation-prostategan-score-model-sets": evaluation_prostategan_score_model_sets(),
         "reporting-dcgan64-plot-learning-curves-augmentation": reporting_dcgan64_plot_learning_curves_augmentation(),
         "reporting-dcgan64-plot-memorisation-distances": reporting_dcgan64_plot_memorisation_distances(),
         "reporting-dcgan64-plot-memorisation-pairs": reporting_dcgan64_plot_memorisation_pairs(),
@@ -607,20 +608,19 @@ def medsynth_pipeline_prostate_gan_demo():
         "reporting-prostategan-plot-roc-augmentation": reporting_prostategan_plot_roc_augmentation(),
         "reporting-prostategan-plot-roc-tstr": reporting_prostategan_plot_roc_tstr(),
         "reporting-prostategan-plot-tsne": reporting_prostategan_plot_tsne(),
-        "evaluation-gather-set-scores": evaluation_gather_set_scores(),
+        "evaluation-compare-models": evaluation_compare_models(),
         "evaluation-summarise-augmentation-study": evaluation_summarise_augmentation_study(),
         "evaluation-summarise-tstr": evaluation_summarise_tstr(),
         "reporting-memorisation-tables": reporting_memorisation_tables(),
-        "evaluation-compare-models": evaluation_compare_models(),
+        "log-mlflow-metrics": log_mlflow_metrics(),
         "reporting-dcgan64-plot-intervals-augmentation": reporting_dcgan64_plot_intervals_augmentation(),
         "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
         "reporting-mpmri-semi-plot-intervals-augmentation": reporting_mpmri_semi_plot_intervals_augmentation(),
         "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
         "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
-        "reporting-tstr-tables": reporting_tstr_tables(),
-        "log-mlflow-metrics": log_mlflow_metrics(),
         "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
         "reporting-table-ii": reporting_table_ii(),
+        "reporting-tstr-tables": reporting_tstr_tables(),
         "write-report": write_report(),
     }
     tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["register-and-crop"]
@@ -640,6 +640,10 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["augmentation-kitchen-seah-make-classical-set"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-mpmri-semi-make-classical-set"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-prostategan-make-classical-set"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-train-domain-classifier"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"]
@@ -671,11 +675,12 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-check-memorisation"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-check-memorisation"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-model-sets"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
-    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tsne-points"]
@@ -686,11 +691,12 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-check-memorisation"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-check-memorisation"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
-    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
-    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tsne-points"]
@@ -701,11 +707,12 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-check-memorisation"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-check-memorisation"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
+    tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
-    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tsne-points"]
@@ -716,19 +723,17 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-check-memorisation"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-check-memorisation"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
-    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-train-domain-classifier"]
-    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-train-domain-classifier"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tstr-study"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-model-sets"]
-    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-model-sets"]
-    tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-model-sets"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
@@ -745,6 +750,10 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["evaluation-kitchen-seah-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-mpmri-semi-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-prostategan-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-dcgan64-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-kitchen-seah-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-mpmri-semi-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-prostategan-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
@@ -753,15 +762,6 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
-    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
-    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
-    tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
-    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
-    tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
-    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-model-sets"]
-    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-model-sets"]
-    tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["reporting-dcgan64-plot-learning-curves-augmentation"]
     tasks["evaluation-dcgan64-check-memorisation"] >> tasks["reporting-dcgan64-plot-memorisation-distances"]
     tasks["evaluation-dcgan64-check-memorisation"] >> tasks["reporting-dcgan64-plot-memorisation-pairs"]
@@ -786,37 +786,33 @@ def medsynth_pipeline_prostate_gan_demo():
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["reporting-prostategan-plot-roc-augmentation"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["reporting-prostategan-plot-roc-tstr"]
     tasks["evaluation-prostategan-tsne-points"] >> tasks["reporting-prostategan-plot-tsne"]
-    tasks["evaluation-dcgan64-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
-    tasks["evaluation-kitchen-seah-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
-    tasks["evaluation-mpmri-semi-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
-    tasks["evaluation-prostategan-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-gather-sca-runs"] >> tasks["evaluation-compare-models"]
+    tasks["evaluation-gather-set-scores"] >> tasks["evaluation-compare-models"]
     tasks["evaluation-gather-augmentation-predictions"] >> tasks["evaluation-summarise-augmentation-study"]
     tasks["evaluation-gather-tstr-predictions"] >> tasks["evaluation-summarise-tstr"]
     tasks["evaluation-gather-memorisation-summary"] >> tasks["reporting-memorisation-tables"]
-    tasks["evaluation-gather-sca-runs"] >> tasks["evaluation-compare-models"]
-    tasks["evaluation-gather-set-scores"] >> tasks["evaluation-compare-models"]
+    tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["reporting-augmentation-study-tables"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
-    tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
-    tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
     tasks["evaluation-compare-models"] >> tasks["reporting-table-ii"]
+    tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
+    tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
     tasks["make-patient-splits"] >> tasks["write-report"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["write-report"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["write-report"]
-    tasks["reporting-memorisation-tables"] >> tasks["write-report"]
     tasks["evaluation-compare-models"] >> tasks["write-report"]
+    tasks["reporting-memorisation-tables"] >> tasks["write-report"]
     tasks["reporting-augmentation-study-tables"] >> tasks["write-report"]
-    tasks["reporting-tstr-tables"] >> tasks["write-report"]
     tasks["reporting-gan-comparison-tables"] >> tasks["write-report"]
     tasks["reporting-table-ii"] >> tasks["write-report"]
+    tasks["reporting-tstr-tables"] >> tasks["write-report"]
 
 
 medsynth_pipeline_prostate_gan_demo()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cloudpickle
 import mlflow
 import pytest
 import torch
@@ -28,11 +29,22 @@ WGAN_GP = {
     "loss": {"name": "wgan_gp"},
 }
 
+MPMRI_TINY = {
+    "latent_dim": 8, "image_size": 16, "decoder": {"blocks": 2, "channels": [8, 8, 8]},
+    "encoder": {"channels": [8, 8]}, "unet": {"channels": [8, 8], "strides": [2]},
+    "critic": {"channels": [8, 8], "norm": "layer"}, "aux_critic": {"channels": [8, 8], "norm": "batch"},
+    "latent_discriminator": {"hidden": [16]}, "pair_discriminator": {"channels": [8, 8], "norm": "batch"},
+    "cogan_generator": {"channels": [8, 8, 8], "private_stages": 1},
+    "cogan_discriminator": {"channels": [8, 8], "private_layers": 1},
+}
+
 RANK_SCRIPT = '''
 import os, sys
 from pathlib import Path
 import mlflow, torch
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData, seed_everything
+from medsynth_pipeline.training.mpmri_factory import system_factory
+from medsynth_pipeline.training.mpmri_system import NONCS_POOL
 from medsynth_pipeline.training.pggan_system import build_pggan
 from medsynth_pipeline.training.registry import build_system
 
@@ -44,6 +56,7 @@ PGGAN = {{"architecture": {{"latent_dim": 8, "fmap_base": 16, "fmap_max": 8, "mb
          "schedule": {{"unit": "images", "fade": 8, "stable": 8, "batch_size": 4}},
          "optimizer": {{"lr": 1e-3, "beta1": 0.0, "beta2": 0.99, "eps": 1e-8}},
          "loss": {{"gp_weight": 10.0, "drift_weight": 0.001}}, "ema_half_life_images": 100.0}}
+MPMRI = {mpmri!r}
 data = TrainingData(torch.rand(16, 1, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1)
 
 def weights(system):
@@ -84,6 +97,14 @@ pggan = build_pggan(PGGAN, channels=1, image_size=8, num_classes=0)
 pg = Trainer(lambda: build_pggan(PGGAN, channels=1, image_size=8, num_classes=0), data,
              TrainerConfig(iterations=pggan.schedule.total_iterations, batch_size=4, seed=2, device="cpu")).fit()
 result["pggan"], result["pggan_resolution"] = weights(pg.system), pg.history[-1]["resolution"]
+# 002's semi-supervised synthesizer: no DDP wrappers, supervised and unsupervised steps alternate (F_enc has
+# no gradient in the latter), critics with BatchNorm, a reference pool drawn per rank
+def pairs(n, seed):
+    return torch.rand(n, 2, 16, 16, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+mp = Trainer(system_factory("semi_supervised", MPMRI, {{}}),
+             TrainingData(pairs(8, 4), references={{NONCS_POOL: pairs(6, 5)}}),
+             TrainerConfig(iterations=4, batch_size=4, seed=3, device="cpu")).fit()
+result["mpmri"], result["mpmri_history"] = weights(mp.system), mp.history
 torch.save(result, out / f"rank{{rank}}.pt")
 '''
 
@@ -109,7 +130,7 @@ def two_ranks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list
     for run_id in run_ids:
         client.set_terminated(run_id)
     script = out / "rank.py"
-    script.write_text(RANK_SCRIPT.format(wgan_gp=WGAN_GP))
+    script.write_text(RANK_SCRIPT.format(wgan_gp=WGAN_GP, mpmri=MPMRI_TINY))
     env_base = {**os.environ, "WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(_free_port()),
                 "OMP_NUM_THREADS": "1"}
     procs = [
@@ -155,6 +176,14 @@ def test_pggan_grows_under_ddp_with_unused_blocks(two_ranks) -> None:
     r0, r1 = (torch.load(out / f"rank{r}.pt", weights_only=False) for r in range(2))
     assert r0["pggan_resolution"] == 8.0  # reached the last phase (4×4 blocks unused there and vice versa)
     assert _same(r0["pggan"], r1["pggan"])  # G, D and the moving average G_ema
+
+
+def test_systems_without_ddp_wrappers_stay_identical(two_ranks) -> None:
+    out, _, _ = two_ranks
+    r0, r1 = (torch.load(out / f"rank{r}.pt", weights_only=False) for r in range(2))
+    assert _same(r0["mpmri"], r1["mpmri"])
+    ran = {k for row in r0["mpmri_history"] if "L_rec" in row or "loss_G" in row for k in row}
+    assert {"L_rec", "loss_G"} <= ran  # supervised and unsupervised steps both ran
 
 
 def test_only_rank_0_logs_to_mlflow_and_writes_checkpoints(two_ranks) -> None:
@@ -205,6 +234,33 @@ def test_config_spawned_ranks_train_like_torchrun_ranks(two_ranks) -> None:
     assert [row["epoch"] for row in result.history] == [0.5, 1.0, 1.5, 2.0]
     steps = [m.step for m in MlflowClient(uri).get_metric_history(run.info.run_id, "spawned/loss_D")]
     assert sorted(steps) == [1, 2, 3, 4]
+
+
+def _fails_on_rank_1(spec: dict) -> object:
+    system = build_system(spec, channels=1, image_size=8, num_classes=0)
+    step = system.train_step
+
+    def train_step(batch, ctx):
+        if ctx.rank == 1 and ctx.iteration == 1:
+            raise RuntimeError("rank 1 ran out of GPU memory")
+        return step(batch, ctx)
+
+    system.train_step = train_step
+    return system
+
+
+def test_a_failing_spawned_rank_fails_the_run_with_its_error(tmp_path: Path) -> None:
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the factory lives in this test module
+    try:
+        config = TrainerConfig(iterations=50, batch_size=4, device="cpu", cpu_threads=1,
+                               checkpoint_dir=str(tmp_path), distributed={"world_size": 2})
+        data = TrainingData(torch.rand(8, 1, 8, 8))
+        with pytest.raises(Exception, match="rank 1 ran out of GPU memory"):
+            Trainer(functools.partial(_fails_on_rank_1, WGAN_GP), data, config).fit()
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert not torch.distributed.is_initialized()  # this process can train again
+    assert not (tmp_path / "last.pt").exists()
 
 
 # -- without processes -----------------------------------------------------------------------------------------

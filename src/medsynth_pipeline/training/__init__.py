@@ -5,6 +5,7 @@ Start at :mod:`medsynth_pipeline.training.trainer` (the loop and the plug-in int
 
 from medsynth_pipeline.training.data import TrainingData, iterations_for_epochs
 from medsynth_pipeline.training.diffaugment import DiffAugment
+from medsynth_pipeline.training.distributed import DistributedSettings
 from medsynth_pipeline.training.losses import AdversarialLoss, build_loss, gradient_penalty
 from medsynth_pipeline.training.runtime import DistributedInfo, seed_everything, select_device
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
@@ -15,6 +16,7 @@ __all__ = [
     "Batch",
     "DiffAugment",
     "DistributedInfo",
+    "DistributedSettings",
     "GANSystem",
     "StepContext",
     "Trainer",

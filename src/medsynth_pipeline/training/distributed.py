@@ -54,15 +54,16 @@ class DistributedSettings:
             torchrun the launcher's WORLD_SIZE decides.
         backend: ``auto`` (NCCL on CUDA, gloo on CPU), ``nccl`` or ``gloo``.
         sync_batchnorm: BatchNorm statistics over the global batch instead of each rank's shard (CUDA only).
-        find_unused_parameters: DDP setting for systems whose steps leave parameters without gradients
-            (PGGAN's blocks above the current resolution); costs one graph traversal per forward pass.
+        find_unused_parameters: DDP's search for parameters a step leaves without gradients (PGGAN's blocks
+            above the current resolution); one graph traversal per forward pass. ``None``: the system's
+            ``leaves_parameters_unused``.
         timeout_s: a collective that waits longer fails (a rank died or hangs).
     """
 
     world_size: int | str = 1
     backend: str = "auto"
     sync_batchnorm: bool = False
-    find_unused_parameters: bool = True
+    find_unused_parameters: bool | None = None
     timeout_s: float = 1800.0
 
     def __post_init__(self) -> None:
@@ -176,11 +177,13 @@ class Replicas:
         self._ddp = system.parallel_forward
         if self._ddp:
             device_ids = [self.device.index] if self.device.type == "cuda" else None
+            find_unused = self.settings.find_unused_parameters
+            if find_unused is None:
+                find_unused = system.leaves_parameters_unused
             for module in networks.values():
                 if any(p.requires_grad for p in module.parameters()):
                     self._wrappers[id(module)] = DistributedDataParallel(
-                        module, device_ids=device_ids, find_unused_parameters=self.settings.find_unused_parameters,
-                        **_NO_BUFFER_SYNC,
+                        module, device_ids=device_ids, find_unused_parameters=find_unused, **_NO_BUFFER_SYNC,
                     )
 
     @property

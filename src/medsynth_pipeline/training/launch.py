@@ -25,6 +25,7 @@ import logging
 import os
 import runpy
 import sys
+import threading
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,8 @@ def fit(trainer: Trainer) -> TrainingResult:
 
 def _leave_group() -> None:
     gc.collect()  # objects still holding the group (DDP reducers in reference cycles) go first
-    dist.destroy_process_group()
+    if dist.is_initialized():  # (an aborted group is gone already)
+        dist.destroy_process_group()
 
 
 # -- job hand-over ------------------------------------------------------------------------------------------
@@ -104,6 +106,8 @@ def _fit_spawned(trainer: Trainer, settings: DistributedSettings, world_size: in
     workers = mp.start_processes(_spawned_rank, args=(_job(trainer), store.port, world_size, backend,
                                                       settings.timeout_s),
                                  nprocs=world_size - 1, join=False, start_method="spawn")
+    watchdog = threading.Thread(target=_abort_when_a_rank_dies, args=(workers,), daemon=True)
+    watchdog.start()
     try:
         _wait_until_ready(store, workers, world_size)
         init_group(backend, store, info, settings.timeout_s, device)
@@ -114,13 +118,35 @@ def _fit_spawned(trainer: Trainer, settings: DistributedSettings, world_size: in
         while not workers.join():  # join() returns after any one rank ends
             pass
         return result
-    except BaseException:
-        for process in workers.processes:
-            if process.is_alive():
-                process.terminate()
-        for process in workers.processes:
-            process.join(timeout=30)
+    except BaseException as exc:
+        try:
+            workers.join(timeout=2)  # a rank that failed first: raise its error, with its traceback
+        except Exception as rank_error:
+            raise rank_error from exc
+        finally:
+            for process in workers.processes:
+                if process.is_alive():
+                    process.terminate()
+                process.join(timeout=30)
         raise
+
+
+def _abort_when_a_rank_dies(workers: mp.ProcessContext) -> None:
+    """Rank 0 must not wait out the collective timeout for a rank that is gone (e.g. out of GPU memory):
+    abort the process group, so its pending collective fails now (Gloo notices by itself; NCCL needs this)."""
+    while any(p.is_alive() for p in workers.processes):
+        dead = {i + 1: p.exitcode for i, p in enumerate(workers.processes) if p.exitcode not in (None, 0)}
+        if dead:
+            logger.error("training rank(s) %s exited with code(s) %s: stopping rank 0", list(dead),
+                         list(dead.values()))
+            abort = getattr(dist.distributed_c10d, "_abort_process_group", None)  # experimental API
+            if abort is not None and dist.is_initialized():
+                try:
+                    abort()
+                except Exception as exc:  # best effort: the collective timeout remains the fallback
+                    logger.warning("could not abort the process group: %s", exc)
+            return
+        time.sleep(1.0)
 
 
 def _spawned_rank(index: int, job: bytes, port: int, world_size: int, backend: str, timeout_s: float) -> None:

@@ -78,6 +78,7 @@ class PGGANSystem(GANSystem):
     """Generator, critic, their Adam optimisers and the growth schedule."""
 
     parallel_forward = True  # every training forward pass goes through ctx.parallel
+    leaves_parameters_unused = True  # blocks of other resolutions get no gradients in a phase
 
     def __init__(self, arch: PGGANArchitecture, schedule: GrowthSchedule, settings: PGGANSettings) -> None:
         if schedule.phases[-1].resolution != arch.final_resolution:

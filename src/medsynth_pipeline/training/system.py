@@ -15,6 +15,13 @@ feeds batches, keeps RNG/data order/checkpoints/tracking/progress, and calls the
 A system that grows networks (PGGAN) or switches between supervised and unsupervised updates (mpMRI) keeps
 that logic inside ``begin_iteration``/``train_step`` and its extra state inside ``state_dict``; the loop
 stays the same.
+
+Data-parallel runs (several ranks): a system that runs every training forward pass through
+``ctx.parallel(network)`` sets ``parallel_forward = True`` and gets DistributedDataParallel wrappers
+(gradients averaged during backward, the gradient penalty's double backward included); any other system
+has its gradients averaged by ``ctx.optimize`` before each step. Either way it keeps owning, saving and
+sampling its unwrapped networks, and ``ctx.world_size`` tells it that ``batch`` is its shard of the global
+batch.
 """
 
 from __future__ import annotations
@@ -122,6 +129,9 @@ class GANSystem(abc.ABC):
     # False: the loop averages each optimizer's gradients across ranks itself, before the step — the same
     # result, without overlapping communication and backward.
     parallel_forward: bool = False
+    # True when some steps leave parameters of a network without gradients (PGGAN's blocks above the current
+    # resolution): DDP must then search for them (``trainer.distributed.find_unused_parameters`` overrides).
+    leaves_parameters_unused: bool = False
     # Names of the ``TrainingData.references`` pools ``train_step`` reads from ``batch.references``; the loop
     # refuses to start without them.
     reference_pools: tuple[str, ...] = ()

@@ -25,7 +25,9 @@ the system through ``ctx.augment``, per-iteration metrics kept in ``result.histo
 checkpoints every N iterations and at the end, and resume: when ``checkpoint_dir`` holds a checkpoint of
 the same settings and data, the networks, optimizers, AMP scalers, RNG states (python/numpy/torch/CUDA),
 history and snapshots are restored and training continues to the result an uninterrupted run gives (bitwise
-on CPU). Only rank 0 of a (future) distributed run logs and writes checkpoints.
+on CPU). Data-parallel training over several processes/GPUs (``config.distributed``, torchrun) is in
+:mod:`~medsynth_pipeline.training.distributed` and :mod:`~medsynth_pipeline.training.launch`: ``batch_size``
+is the global batch, each rank trains on its shard, only rank 0 logs, runs callbacks and writes checkpoints.
 """
 
 from __future__ import annotations

@@ -62,6 +62,14 @@ _IDENTIFIER_TAGS = tuple(int(tag_for_keyword(k)) for k in DIRECT_IDENTIFIER_KEYW
 # Values this short ("M", "0", "NA") occur everywhere by chance; matching them would redact noise.
 _MIN_IDENTIFIER_LENGTH = 4
 _PN_SPLIT = re.compile(r"[\^=,\s]+")
+_PLACEHOLDER_SPLIT = re.compile(r"[^a-z0-9]+")
+#: Words anonymisers and test generators put in identifier fields; a value made only of them names nobody.
+PLACEHOLDER_WORDS: frozenset[str] = frozenset(
+    "anonymous anonymized anonymised anonymize anonymise anon deidentified de identified removed redacted "
+    "patient name names first last given family unknown none null nil no info information not available "
+    "applicable na n a test phantom doctor physician operator institution hospital department station "
+    "xxx xxxx yyy zzz 0 00 000 0000 00000000".split()
+)
 
 
 def identifier_values(ds: pydicom.Dataset) -> frozenset[str]:
@@ -85,7 +93,16 @@ def identifier_values(ds: pydicom.Dataset) -> frozenset[str]:
             values.add(text)
             if element.VR == "PN":
                 values.update(_PN_SPLIT.split(text))
-    return frozenset(v.strip() for v in values if len(v.strip()) >= _MIN_IDENTIFIER_LENGTH)
+    return frozenset(
+        v.strip() for v in values if len(v.strip()) >= _MIN_IDENTIFIER_LENGTH and not is_placeholder(v)
+    )
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is an anonymiser's filler ("ANONYMOUS", "NAME^PATIENT", "*NO INFO*") rather than
+    data about a person: redacting on it would blank words such as "Patient" in every message."""
+    words = [w for w in _PLACEHOLDER_SPLIT.split(value.lower()) if w]
+    return bool(words) and all(w in PLACEHOLDER_WORDS for w in words)
 
 
 def _strings(value: object) -> Iterable[str]:

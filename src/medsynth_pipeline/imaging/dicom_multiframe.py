@@ -46,6 +46,7 @@ def _group_value(ds: pydicom.Dataset, frame: int, sequence: str, keyword: str) -
 def enhanced_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeometry]:
     """One :class:`SliceGeometry` per frame of an enhanced multi-frame object."""
     rows, columns = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
+    spatial = _spatial_dimensions(ds)
     geometries = []
     for frame in range(number_of_frames(ds)):
         keys = {
@@ -53,6 +54,7 @@ def enhanced_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeome
             "b_value": _group_value(ds, frame, "MRDiffusionSequence", "DiffusionBValue"),
             "echo_time": _group_value(ds, frame, "MREchoSequence", "EffectiveEchoTime"),
             "temporal_position": _group_value(ds, frame, "FrameContentSequence", "TemporalPositionIndex"),
+            "dimension_index": _dimension_index(ds, frame, spatial),
         }
         geometries.append(
             SliceGeometry(
@@ -70,6 +72,30 @@ def enhanced_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeome
             )
         )
     return geometries
+
+
+#: Dimension index pointers that order frames in space (within a stack) rather than separate stacks.
+_SPATIAL_POINTERS = frozenset({0x00209057, 0x00200032})  # InStackPositionNumber, ImagePositionPatient
+
+
+def _spatial_dimensions(ds: pydicom.Dataset) -> set[int]:
+    """Positions, in DimensionIndexValues, of the dimensions that are slice positions."""
+    dimensions = ds.get("DimensionIndexSequence") or []
+    return {i for i, d in enumerate(dimensions) if int(d.get("DimensionIndexPointer") or 0) in _SPATIAL_POINTERS}
+
+
+def _dimension_index(ds: pydicom.Dataset, frame: int, spatial: set[int]) -> str | None:
+    """The frame's non-spatial DimensionIndexValues (e.g. ``2`` for the second time point), or None.
+
+    The multi-frame module says what separates stacks (time, b-value, echo, ...) through these indices, even
+    when the tags they point to are missing or odd.
+    """
+    values = _group_value(ds, frame, "FrameContentSequence", "DimensionIndexValues")
+    if values is None or not spatial:
+        return None
+    values = list(values) if isinstance(values, list | tuple | pydicom.multival.MultiValue) else [values]
+    kept = [str(v) for i, v in enumerate(values) if i not in spatial]
+    return "/".join(kept) or None
 
 
 def classic_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeometry]:

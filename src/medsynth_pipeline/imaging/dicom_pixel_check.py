@@ -23,6 +23,8 @@ NATIVE_TRANSFER_SYNTAXES = frozenset(
 )
 _PIXEL_TAGS = {0x7FE00010, 0x7FE00009, 0x7FE00008}
 _UNDEFINED = 0xFFFFFFFF
+#: Unparseable bytes after the pixel data tolerated before the file is rejected (a stray pad is harmless).
+MAX_TRAILING_GARBAGE = 64 * 1024
 
 
 def pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) -> tuple[Reason, str] | None:
@@ -50,6 +52,11 @@ def pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) ->
         (length,) = struct.unpack(endian + "I", header[4:8])
         value_start = position + 8
     if length == _UNDEFINED:
+        if ts in NATIVE_TRANSFER_SYNTAXES:
+            return (
+                Reason.CORRUPT_HEADER,
+                "pixel data of undefined length in an uncompressed transfer syntax (a mislabelled file?)",
+            )
         return _encapsulated_problem(fp, value_start, size, endian)
     if value_start + length > size:
         return Reason.TRUNCATED, f"pixel data needs {length} bytes, the file holds {size - value_start}"
@@ -57,7 +64,29 @@ def pixel_data_problem(fp: BinaryIO, ds: pydicom.Dataset, size: int, ts: str) ->
         needed = _native_size(ds)
         if needed and length < needed:
             return Reason.DECODE_FAILED, f"pixel data holds {length} bytes, the image needs {needed}"
-    return None
+        if needed and length - needed >= max(_row_size(ds), 2):
+            return (
+                Reason.DECODE_FAILED,
+                f"pixel data holds {length} bytes but Rows x Columns x frames x bits need only {needed}: "
+                "the header does not describe the pixels",
+            )
+    return _trailing_problem(fp, value_start + length, size, endian)
+
+
+def _trailing_problem(fp: BinaryIO, end: int, size: int, endian: str) -> tuple[Reason, str] | None:
+    """Bytes after the pixel data must be DICOM elements (padding, signatures); decoders otherwise parse
+    them one empty element at a time, which takes minutes for a file padded to gigabytes."""
+    if size - end < MAX_TRAILING_GARBAGE:
+        return None
+    fp.seek(end)
+    head = fp.read(4)
+    group, element = struct.unpack(endian + "HH", head) if len(head) == 4 else (0, 0)
+    if (group << 16 | element) > 0x7FE00010:
+        return None
+    return (
+        Reason.CORRUPT_HEADER,
+        f"{size - end} bytes after the pixel data are not DICOM elements (a file padded or joined to another)",
+    )
 
 
 def _no_pixel_element(ds: pydicom.Dataset, position: int, size: int) -> tuple[Reason, str]:
@@ -96,7 +125,7 @@ def _encapsulated_problem(fp: BinaryIO, start: int, size: int, endian: str) -> t
         group, element, length = struct.unpack(endian + "HHI", item)
         tag = group << 16 | element
         if tag == 0xFFFEE0DD:
-            return None
+            return _trailing_problem(fp, offset + 8, size, endian)
         if tag != 0xFFFEE000 or length == _UNDEFINED:
             return Reason.CORRUPT_HEADER, f"bad fragment item at byte {offset} of the compressed pixel data"
         offset += 8 + length
@@ -111,6 +140,14 @@ def _short_element(ds: pydicom.Dataset) -> str | None:
         if isinstance(value, bytes) and length not in (None, _UNDEFINED) and len(value) < length:
             return f"the file ends inside element {elem.tag} ({len(value)} of {length} bytes)"
     return None
+
+
+def _row_size(ds: pydicom.Dataset) -> int:
+    """Bytes of one row of one frame; excess pixel data this large means Rows/Columns/bits are wrong."""
+    try:
+        return (int(ds.Columns) * int(ds.get("SamplesPerPixel", 1)) * int(ds.BitsAllocated) + 7) // 8
+    except (AttributeError, TypeError, ValueError):
+        return 0
 
 
 def _native_size(ds: pydicom.Dataset) -> int:

@@ -9,9 +9,7 @@ allow-list of header fields is kept; the values of direct identifiers are collec
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import logging
-import os
 import struct
 import warnings
 from collections.abc import Iterator
@@ -25,6 +23,12 @@ from pydicom.datadict import tag_for_keyword
 from pydicom.uid import UID
 
 from medsynth_pipeline.imaging.dicom_deid import DIRECT_IDENTIFIER_KEYWORDS, identifier_values
+from medsynth_pipeline.imaging.dicom_inventory import (  # noqa: F401  (re-exported: the scan's entry point)
+    VOLUME_SUFFIXES,
+    Inventory,
+    take_inventory,
+    volume_format,
+)
 from medsynth_pipeline.imaging.dicom_multiframe import (
     classic_frame_geometries,
     enhanced_frame_geometries,
@@ -35,9 +39,6 @@ from medsynth_pipeline.imaging.dicom_pixel_check import pixel_data_problem
 from medsynth_pipeline.imaging.dicom_stack import SliceGeometry
 from medsynth_pipeline.imaging.dicom_values import as_list, float_or_none, floats, int_or_none, key_text, text
 from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
-
-#: Volume files read with SimpleITK, by suffix, and their ``source_format``.
-VOLUME_SUFFIXES: dict[str, str] = {".nii.gz": "nifti", ".nii": "nifti", ".mhd": "mhd", ".mha": "mha"}
 
 #: Transfer syntaxes GDCM (inside SimpleITK) decodes; pydicom's available decoders are added below.
 GDCM_TRANSFER_SYNTAXES: frozenset[str] = frozenset(
@@ -70,9 +71,11 @@ HEADER_KEYWORDS: tuple[str, ...] = (
     "PixelSpacing", "SliceThickness", "SpacingBetweenSlices", "EchoTime", "TriggerTime", "DiffusionBValue",
     "NumberOfFrames", "Rows", "Columns", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
     "RescaleSlope", "RescaleIntercept",
-    "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DirectoryRecordSequence",
+    "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DimensionIndexSequence",
+    "DirectoryRecordSequence",
 )  # fmt: skip
-_SIEMENS_PRIVATE = (0x00190010, 0x00190011, 0x00190012, 0x0019100C, 0x0019110C, 0x0019120C)
+_SIEMENS_PRIVATE = (0x00190010, 0x00190011, 0x00190012, 0x0019100C, 0x0019110C, 0x0019120C,
+                    0x0019100A, 0x0019110A, 0x0019120A)  # b-value, images in a mosaic
 HEADER_TAGS: list[int] = sorted(
     {int(tag_for_keyword(k)) for k in HEADER_KEYWORDS + DIRECT_IDENTIFIER_KEYWORDS} | set(_SIEMENS_PRIVATE)
 )
@@ -111,46 +114,6 @@ class DicomHeader:
     identifiers: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
-@dataclass
-class Inventory:
-    """Files under the raw directory, sorted into DICOM candidates, volumes and ignored files."""
-
-    dicom_candidates: list[Path] = field(default_factory=list)
-    volumes: list[tuple[Path, str]] = field(default_factory=list)
-    ignored: list[Path] = field(default_factory=list)
-
-
-def volume_format(path: Path) -> str | None:
-    """``source_format`` of a volume file by its suffix, or None for anything else."""
-    name = path.name.lower()
-    return next((fmt for suffix, fmt in VOLUME_SUFFIXES.items() if name.endswith(suffix)), None)
-
-
-def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
-    """Every regular file under ``root`` (hidden files and folders skipped), in a stable order."""
-    if not root.is_dir():
-        raise FileNotFoundError(
-            f"ingest.raw_dir '{root}' is not a directory: generate the embedded cohort "
-            "(`make cohort` or `kedro run --pipeline=cohort`) or point ingest.raw_dir at your DICOM tree"
-        )
-    inventory = Inventory()
-    patterns = [g.lower() for g in ignore_globs]
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
-            if name.startswith(".") or not path.is_file():
-                continue
-            fmt = volume_format(path)
-            if fmt is not None:
-                inventory.volumes.append((path, fmt))
-            elif any(fnmatch.fnmatch(name.lower(), p) for p in patterns):
-                inventory.ignored.append(path)
-            else:
-                inventory.dicom_candidates.append(path)
-    return inventory
-
-
 @contextlib.contextmanager
 def quiet_pydicom() -> Iterator[None]:
     """No value validation while scanning: pydicom's warnings quote values, which may be identifiers."""
@@ -178,8 +141,8 @@ def _read_header(path: Path) -> DicomHeader | Rejection:
     where = str(path)
     size = path.stat().st_size
     with open(path, "rb") as fp:
-        head = fp.read(132)
-        part10 = len(head) == 132 and head[128:132] == b"DICM"
+        head = fp.read(136)  # preamble, 'DICM' and the first tag after it
+        part10 = len(head) >= 132 and head[128:132] == b"DICM"
         if not part10 and not _starts_like_dataset(head):
             return Rejection(
                 where, Reason.NOT_DICOM, "no 'DICM' marker at byte 128 and no DICOM element at the start"
@@ -200,19 +163,61 @@ def _read_header(path: Path) -> DicomHeader | Rejection:
             )
         meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
         if meta.get("MediaStorageSOPClassUID") == _MEDIA_DIRECTORY or "DirectoryRecordSequence" in ds:
-            return Rejection(
-                where, Reason.DICOMDIR, "media index (DICOMDIR); the files it lists are scanned directly"
-            )
+            return Rejection(where, Reason.DICOMDIR, _dicomdir_detail(path, ds))
+        if part10 and "TransferSyntaxUID" not in meta and (bad_meta := _missing_meta(head, size, ds)):
+            return Rejection(where, *bad_meta)
         transfer_syntax = str(meta.get("TransferSyntaxUID") or "1.2.840.10008.1.2")
         problem = None if transfer_syntax == _DEFLATED else pixel_data_problem(fp, ds, size, transfer_syntax)
     if problem is not None:
         return Rejection(where, *problem)
     if transfer_syntax not in SUPPORTED_TRANSFER_SYNTAXES:
-        name = UID(transfer_syntax).name if UID(transfer_syntax).is_valid else "not a valid UID"
-        return Rejection(
-            where, Reason.UNSUPPORTED_TRANSFER_SYNTAX, f"transfer syntax {transfer_syntax!r} ({name})"
-        )
+        return Rejection(where, Reason.UNSUPPORTED_TRANSFER_SYNTAX, _transfer_syntax_detail(transfer_syntax))
     return _header_from_dataset(where, ds, transfer_syntax)
+
+
+def _missing_meta(head: bytes, size: int, ds: pydicom.Dataset) -> tuple[Reason, str] | None:
+    """A DICM marker without file meta information: cut short right after it, or garbage after it."""
+    if size < 132 + 12:
+        return Reason.TRUNCATED, "the file ends right after the 'DICM' marker (no file meta information)"
+    if head[132:134] == b"\x02\x00":  # a meta element begins, but none could be read: cut inside it
+        if len(ds) == 0:
+            return Reason.TRUNCATED, "the file ends inside the file meta information"
+        return None
+    if not any(k in ds for k in ("SOPClassUID", "SeriesInstanceUID", "Modality", "Rows")):
+        return (
+            Reason.CORRUPT_HEADER,
+            "no file meta information and no DICOM element after the 'DICM' marker "
+            "(garbage, or another format behind a DICOM preamble)",
+        )
+    return None
+
+
+def _transfer_syntax_detail(uid: str) -> str:
+    syntax = UID(uid)
+    if not syntax.is_valid:
+        return f"transfer syntax {uid!r} is not a valid UID"
+    if syntax.name == uid:  # pydicom does not know it: a vendor's own encoding
+        return f"transfer syntax {uid!r} is private or unknown (a vendor's own encoding); export as standard DICOM"
+    return f"transfer syntax {uid!r} ({syntax.name}): no installed decoder reads it"
+
+
+def _dicomdir_detail(path: Path, ds: pydicom.Dataset) -> str:
+    """What a DICOMDIR lists, and how much of it is missing (its files are scanned as they are found)."""
+    referenced = [
+        as_list(record.get("ReferencedFileID"))
+        for record in ds.get("DirectoryRecordSequence") or []
+        if record.get("ReferencedFileID")
+    ]
+    missing = sum(not _media_file(path.parent, [str(p) for p in parts]) for parts in referenced)
+    detail = "media index (DICOMDIR); the files it lists are scanned directly"
+    if missing:
+        detail += f"; {missing} of the {len(referenced)} files it lists are absent (copied without them?)"
+    return detail
+
+
+def _media_file(folder: Path, parts: list[str]) -> bool:
+    # media file ids are upper case (ISO 9660); copies to other file systems often lower-case them
+    return any((folder.joinpath(*variant)).is_file() for variant in (parts, [p.lower() for p in parts]))
 
 
 def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) -> DicomHeader | Rejection:
@@ -222,6 +227,9 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
     patient_id = text(ds.get("PatientID"))
     if not patient_id:
         return Rejection(where, Reason.MISSING_PATIENT_ID, "empty PatientID")
+    image_type = tuple(str(v) for v in (as_list(ds.get("ImageType")) or []))
+    if "MOSAIC" in (v.upper() for v in image_type):
+        return Rejection(where, Reason.UNSUPPORTED_IMAGE, _mosaic_detail(ds))
     n_frames = number_of_frames(ds)
     enhanced = is_enhanced(ds)
     b_value = _b_value(ds)
@@ -231,7 +239,6 @@ def _header_from_dataset(where: str, ds: pydicom.Dataset, transfer_syntax: str) 
         slices = classic_frame_geometries(ds, where)
     else:
         slices = [single_slice_geometry(ds, where, b_value)]
-    image_type = tuple(str(v) for v in (as_list(ds.get("ImageType")) or []))
     return DicomHeader(
         path=where,
         patient_id=patient_id,
@@ -293,11 +300,30 @@ def _b_value(ds: pydicom.Dataset) -> float | None:
         return value
     # Siemens keeps it in a private element (real ProstateX diffusion series rely on it); look for the
     # creator in the first slots directly, private_block() would scan the whole group
+    return float_or_none(_private_text(_siemens_value(ds, 0x0C, lambda v: v)))
+
+
+def _mosaic_detail(ds: pydicom.Dataset) -> str:
+    """Siemens tiles the slices of one acquisition into a single 2-D image ("mosaic")."""
+    tiles = _siemens_value(ds, 0x0A, lambda v: struct.unpack("<H", v[:2])[0] if len(v) >= 2 else None)
+    count = f"{tiles} slices" if tiles else "the slices"
+    return (
+        f"Siemens mosaic: {count} tiled in one {int_or_none(ds.get('Columns'))}x{int_or_none(ds.get('Rows'))} "
+        "image, which ingest does not un-tile; convert the series to NIfTI (e.g. `dcm2niix`) and put the "
+        ".nii.gz under raw_dir"
+    )
+
+
+def _siemens_value(ds: pydicom.Dataset, element: int, from_bytes: Any) -> Any:
+    """A value of the "SIEMENS MR HEADER" private block (group 0019), whichever slot it was given."""
     for slot in (0x10, 0x11, 0x12):
         creator = ds.get((0x0019, slot))
         if creator is not None and text(creator.value) == "SIEMENS MR HEADER":
-            element = ds.get((0x0019, (slot << 8) | 0x0C))
-            return float_or_none(_private_text(element.value)) if element is not None else None
+            found = ds.get((0x0019, (slot << 8) | element))
+            if found is None:
+                return None
+            value = found.value
+            return from_bytes(value) if isinstance(value, bytes) else value
     return None
 
 

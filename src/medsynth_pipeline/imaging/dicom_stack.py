@@ -24,6 +24,7 @@ STACK_KEYS: tuple[str, ...] = (
     "trigger_time",
     "acquisition_number",
     "image_type",
+    "dimension_index",
 )
 
 
@@ -66,6 +67,15 @@ class Stack:
     notes: list[str] = field(default_factory=list)
 
 
+_GEOMETRY_TAGS = {
+    "ImagePositionPatient": "position",
+    "ImageOrientationPatient": "orientation",
+    "PixelSpacing": "pixel_spacing",
+}
+#: How far ImageOrientationPatient's vectors may be from unit length and perpendicular (DS rounding).
+_UNIT_TOLERANCE = 1e-2
+
+
 class StackError(ValueError):
     """A stack that is not one regular grid; ``reason`` is a :class:`Reason`."""
 
@@ -90,12 +100,20 @@ def split_stacks(
     """
     if not _has_duplicate_positions(slices, tol):
         return [("", slices)]
+    uneven = None
     for name in STACK_KEYS:
         groups: dict[str, list[SliceGeometry]] = defaultdict(list)
         for s in slices:
             groups[s.key(name) or ""].append(s)
         if len(groups) > 1 and not any(_has_duplicate_positions(g, tol) for g in groups.values()):
-            return [(f"{name}={value}", groups[value]) for value in sorted(groups, key=_natural_key)]
+            split = [(f"{name}={value}", groups[value]) for value in sorted(groups, key=_natural_key)]
+            # a tag that merely varies along the series (a time stamp per slice group) also "separates"
+            # it, into stacks of odd sizes; the tag that defines the stacks gives them equal sizes
+            if len({len(g) for g in groups.values()}) == 1:
+                return split
+            uneven = uneven or split
+    if uneven is not None:
+        return uneven
     n_positions = len({_rounded(s.position, tol) for s in slices if s.position is not None})
     raise StackError(
         Reason.DUPLICATE_SLICES,
@@ -118,11 +136,18 @@ def build_stack(
     the stated ``nominal_spacing`` (SpacingBetweenSlices) and, for one unsplit series, gaps in the
     InstanceNumbers are checked too.
     """
-    if any(s.position is None or s.orientation is None or s.pixel_spacing is None for s in slices):
+    absent = [
+        name
+        for name, attribute in _GEOMETRY_TAGS.items()
+        if any(getattr(s, attribute) is None for s in slices)
+    ]
+    if absent:
         raise StackError(
             Reason.MISSING_GEOMETRY,
-            "ImagePositionPatient, ImageOrientationPatient or PixelSpacing is absent",
+            f"{_and(absent)} absent or unreadable in {'the image' if len(slices) == 1 else 'a slice'} "
+            "(a secondary capture, screenshot or other image without patient geometry?)",
         )
+    _check_plausible(slices)
     first = slices[0]
     orientations = np.array([s.orientation for s in slices], float)
     if np.abs(orientations - orientations[0]).max() > tol.orientation:
@@ -185,6 +210,29 @@ def build_stack(
     if check_instance_numbers:
         _check_instance_numbers([s.instance_number for s in ordered])
     return Stack(ordered, label=label, slice_spacing=step)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _check_plausible(slices: list[SliceGeometry]) -> None:
+    """Geometry that is present but impossible (zero spacing, degenerate orientation) is rejected here:
+    SimpleITK would silently replace a zero spacing by 1 mm and build a wrong grid."""
+    for spacing in {s.pixel_spacing for s in slices}:
+        if min(spacing) <= 0:
+            raise StackError(Reason.INVALID_GEOMETRY, f"PixelSpacing {list(spacing)} mm is not positive")
+    for orientation in {s.orientation for s in slices}:
+        row, column = np.asarray(orientation[:3], float), np.asarray(orientation[3:], float)
+        if (
+            abs(np.linalg.norm(row) - 1) > _UNIT_TOLERANCE
+            or abs(np.linalg.norm(column) - 1) > _UNIT_TOLERANCE
+            or abs(float(row @ column)) > _UNIT_TOLERANCE
+        ):
+            raise StackError(
+                Reason.INVALID_GEOMETRY,
+                f"ImageOrientationPatient {list(orientation)} is not two perpendicular unit vectors",
+            )
 
 
 def _check_instance_numbers(numbers: list[int | None]) -> None:

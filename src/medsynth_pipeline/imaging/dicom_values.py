@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pydicom
@@ -20,19 +21,21 @@ def text(value: Any) -> str:
 
 
 def floats(value: Any, n: int) -> tuple[float, ...] | None:
-    """Exactly ``n`` numbers, or None when the element is absent, garbled or of another length."""
+    """Exactly ``n`` finite numbers, or None when the element is absent, garbled or of another length."""
     try:
         values = tuple(float(v) for v in as_list(value) or [])
     except (TypeError, ValueError):
         return None
-    return values if len(values) == n else None
+    return values if len(values) == n and all(math.isfinite(v) for v in values) else None
 
 
 def float_or_none(value: Any) -> float | None:
+    """A finite number, or None for absent, empty, garbled, NaN or infinite values."""
     try:
-        return float(value) if value is not None and value != "" else None
+        number = float(value) if value is not None and value != "" else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def int_or_none(value: Any) -> int | None:

@@ -88,18 +88,22 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
         len(inventory.dicom_candidates), len(inventory.volumes), len(inventory.ignored), raw_dir,
     )  # fmt: skip
     headers, rejections = _scan_headers(inventory.dicom_candidates, options.progress)
+    rejections = inventory.rejections + rejections
     scanned = time.perf_counter()
     identifiers = set().union(*(h.identifiers for h in headers)) if headers else set()
     rows: list[dict[str, Any]] = []
     headers, duplicates = _drop_duplicate_instances(headers)
     rejections += duplicates
     for series_uid, members in _group_by_series(headers).items():
+        if mixed := _mixed_series(members):
+            rejections.append(mixed)
+            continue
         for unit in _units(members):
-            new_rows, new_rejections = _index_unit(series_uid, unit, options)
+            new_rows, new_rejections = _guarded_unit(series_uid, unit, options)
             rows += new_rows
             rejections += new_rejections
     for path, fmt in inventory.volumes:
-        row_or_rejection = _index_volume(Path(raw_dir), path, fmt, options)
+        row_or_rejection = _guarded_volume(Path(raw_dir), path, fmt, options)
         if isinstance(row_or_rejection, Rejection):
             rejections.append(row_or_rejection)
         else:
@@ -188,13 +192,59 @@ def _units(members: list[DicomHeader]) -> list[list[DicomHeader]]:
     return ([single] if single else []) + multi
 
 
+def _mixed_series(members: list[DicomHeader]) -> Rejection | None:
+    """One SeriesInstanceUID must mean one patient and one study (anonymisers that reuse UIDs break it)."""
+    patients = {h.patient_id for h in members}
+    studies = {h.study_uid for h in members}
+    if len(patients) == 1 and len(studies) == 1:
+        return None
+    return Rejection(
+        _common_folder([h.path for h in members]),
+        Reason.INCONSISTENT_SERIES,
+        f"{_series_label(members)}: one SeriesInstanceUID shared by files of {len(patients)} PatientIDs and "
+        f"{len(studies)} StudyInstanceUIDs (UIDs reused by an anonymiser or a copy tool?)",
+        "series",
+    )
+
+
+def _guarded_unit(
+    series_uid: str, unit: list[DicomHeader], options: IngestOptions
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    """:func:`_index_unit`, with anything no check foresaw turned into a rejection instead of a crash."""
+    try:
+        return _index_unit(series_uid, unit, options)
+    except Exception as exc:
+        multiframe = unit[0].n_frames > 1 or unit[0].enhanced
+        where = unit[0].path if multiframe else _common_folder([h.path for h in unit])
+        logger.warning("ingest: unexpected error on %s", where, exc_info=True)
+        detail = f"{_series_label(unit)}: {type(exc).__name__}: {exc}"
+        return [], [Rejection(where, Reason.UNEXPECTED_ERROR, detail, "series")]
+
+
+def _guarded_volume(raw_dir: Path, path: Path, fmt: str, options: IngestOptions) -> dict[str, Any] | Rejection:
+    try:
+        return _index_volume(raw_dir, path, fmt, options)
+    except Exception as exc:
+        logger.warning("ingest: unexpected error on %s", path, exc_info=True)
+        return Rejection(str(path), Reason.UNEXPECTED_ERROR, f"{type(exc).__name__}: {exc}", "volume")
+
+
+def _series_label(unit: list[DicomHeader]) -> str:
+    """How a person finds the series: its description and, as a folder may hold several, its first files."""
+    first = unit[0]
+    names = sorted(Path(h.path).name for h in unit)
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    files = f"{len(unit)} file: {shown}" if len(unit) == 1 else f"{len(unit)} files: {shown}"
+    return f"series '{first.description or first.protocol or '(no description)'}' ({files})"
+
+
 def _index_unit(
     series_uid: str, unit: list[DicomHeader], options: IngestOptions
 ) -> tuple[list[dict[str, Any]], list[Rejection]]:
     first = unit[0]
     multiframe = first.n_frames > 1 or first.enhanced
     where = first.path if multiframe else _common_folder([h.path for h in unit])
-    label = f"series '{first.description or first.protocol or '?'}' ({len(unit)} files)"
+    label = _series_label(unit)
     slices = [s for h in unit for s in h.slices]
     try:
         groups = split_stacks(slices, options.tolerance)

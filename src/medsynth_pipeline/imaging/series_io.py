@@ -25,8 +25,9 @@ from medsynth_pipeline.imaging.dicom_multiframe import (
 )
 from medsynth_pipeline.imaging.dicom_scan import quiet_pydicom, single_slice_geometry
 from medsynth_pipeline.imaging.dicom_stack import SliceGeometry, slice_normal
-from medsynth_pipeline.imaging.dicom_values import float_or_none
+from medsynth_pipeline.imaging.dicom_values import float_or_none, int_or_none
 from medsynth_pipeline.imaging.ingest_rejections import Reason
+from medsynth_pipeline.imaging.ingest_volume_check import volume_problem
 
 VOLUME_FORMATS = ("mhd", "mha", "nifti")
 DICOM_FORMATS = ("dicom", "dicom_multiframe")
@@ -61,6 +62,8 @@ def read_volume(row: Mapping[str, Any]) -> sitk.Image:
 
 def read_dicom_series(files: Sequence[str]) -> sitk.Image:
     """Single-frame files, already sorted along the slice normal, as one volume."""
+    if _gdcm_misreads(_peek(files[0])):
+        return _assemble_single_frames(files)
     try:
         with _quiet_itk():
             reader = sitk.ImageSeriesReader()
@@ -86,7 +89,7 @@ def read_multiframe(file: str, frames: Sequence[int] | None = None) -> sitk.Imag
             ds = pydicom.dcmread(file, force=True)
         except Exception as exc:
             raise VolumeReadError(Reason.CORRUPT_HEADER, _short_message(exc)) from exc
-    if not is_enhanced(ds) and frames is None:
+    if not is_enhanced(ds) and frames is None and not _gdcm_misreads(ds):
         with contextlib.suppress(RuntimeError), _quiet_itk():
             return _scalar_float(sitk.ReadImage(file))
     geometries = (
@@ -102,6 +105,10 @@ def read_multiframe(file: str, frames: Sequence[int] | None = None) -> sitk.Imag
 
 def read_volume_file(path: Path) -> sitk.Image:
     """An ``.mhd``/``.mha``/``.nii(.gz)`` volume as a 3-D float32 image (2-D becomes one slice)."""
+    with _quiet_itk():
+        problem = volume_problem(Path(path))
+    if problem is not None:
+        raise VolumeReadError(*problem)
     try:
         with _quiet_itk():
             image = sitk.ReadImage(str(path))
@@ -140,6 +147,34 @@ def image_from_slices(
     return image
 
 
+_JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
+
+
+def _peek(file: str) -> pydicom.Dataset:
+    with quiet_pydicom():
+        try:
+            return pydicom.dcmread(
+                file, stop_before_pixels=True, force=True,
+                specific_tags=["PhotometricInterpretation", "BitsAllocated"],
+            )  # fmt: skip
+        except Exception:  # SimpleITK and pydicom below will say what is wrong with the file
+            return pydicom.Dataset()
+
+
+def _gdcm_misreads(ds: pydicom.Dataset) -> bool:
+    """Images GDCM (in SimpleITK) decodes to other values than the stored ones, or only noisily:
+    MONOCHROME1 comes back inverted and 1-bit pixels as 0/255, and GDCM's 8-bit JPEG codec prints an
+    error for every 12-bit JPEG extended frame before failing. pydicom reads them as stored."""
+    meta = getattr(ds, "file_meta", None) or pydicom.Dataset()
+    photometric = str(ds.get("PhotometricInterpretation") or "").strip()
+    bits = int_or_none(ds.get("BitsAllocated")) or 0
+    return (
+        photometric == "MONOCHROME1"
+        or bits == 1
+        or (str(meta.get("TransferSyntaxUID") or "") == _JPEG_EXTENDED and bits > 8)
+    )
+
+
 def _assemble_single_frames(files: Sequence[str]) -> sitk.Image:
     geometries, planes, hint = [], [], None
     with quiet_pydicom():
@@ -167,7 +202,7 @@ def _scalar_float(image: sitk.Image) -> sitk.Image:
     if image.GetNumberOfComponentsPerPixel() != 1:
         raise VolumeReadError(
             Reason.NOT_3D,
-            f"{image.GetNumberOfComponentsPerPixel()}-component (colour) image, expected scalar",
+            f"{image.GetNumberOfComponentsPerPixel()}-component (colour or vector) image, expected scalar",
         )
     return sitk.Cast(image, sitk.sitkFloat32)
 

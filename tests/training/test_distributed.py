@@ -17,6 +17,7 @@ import torch
 from mlflow.tracking import MlflowClient
 
 from medsynth_pipeline.training import DistributedInfo, StepContext, Trainer, TrainerConfig, TrainingData
+from medsynth_pipeline.training.data import BatchIndexStream
 from medsynth_pipeline.training.distributed import DistributedSettings, Replicas, rank_device
 from medsynth_pipeline.training.registry import build_system
 from medsynth_pipeline.training.runtime import rank_seed
@@ -291,6 +292,15 @@ def test_global_batch_must_split_over_the_ranks() -> None:
                       TrainerConfig(iterations=1, batch_size=4, device="cpu"))
     with pytest.raises(ValueError, match="does not split evenly over 3 ranks"):
         trainer._run(DistributedInfo(rank=0, world_size=3))
+
+
+def test_rank_shards_make_up_the_one_process_global_batch() -> None:
+    # batch_size is global: ranks take disjoint consecutive shards of the batch one process would train on
+    one = BatchIndexStream(10, 8, seed=7)
+    ranks = [BatchIndexStream(10, 2, seed=7, rank=r, world_size=4) for r in range(4)]
+    for k in range(5):  # crosses epoch boundaries (8 of 10 images per batch)
+        assert torch.equal(torch.cat([s.indices(k) for s in ranks]), one.indices(k))
+        assert ranks[0].epoch_of(k) == one.epoch_of(k)
 
 
 def test_rank_seeds_keep_rank_0_and_separate_the_others() -> None:

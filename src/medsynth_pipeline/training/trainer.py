@@ -148,13 +148,16 @@ class Trainer:
 
     def _run(self, info: DistributedInfo) -> TrainingResult:
         """Train as ``info``'s rank; a process group of ``info.world_size`` must already be initialized."""
-        self.dist = info
         settings = DistributedSettings.parse(self.config.distributed)
         device = rank_device(self.config.device, info)
         deterministic = self.config.deterministic if self.config.deterministic is not None else device.type == "cpu"
         threads = self.config.cpu_threads if device.type == "cpu" else None
-        with algorithm_settings(deterministic, threads):
-            return self._fit(device, settings)
+        given, self.dist = self.dist, info
+        try:
+            with algorithm_settings(deterministic, threads):
+                return self._fit(device, settings)
+        finally:
+            self.dist = given  # a second fit() decides again how to start
 
     def _fit(self, device: torch.device, settings: DistributedSettings) -> TrainingResult:
         cfg, info = self.config, self.dist
@@ -253,8 +256,7 @@ class Trainer:
                     for callback in self.callbacks:
                         callback(done, system)
             drain()
-            missing = ckpt_path is not None and not ckpt_path.exists()
-            if done > start or (replicas.broadcast(missing) if info.distributed else missing):
+            if done > start or replicas.broadcast(ckpt_path is not None and not ckpt_path.exists()):
                 checkpoint(done)
             replicas.finish(system)
             wall = time.perf_counter() - t0

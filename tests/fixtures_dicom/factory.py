@@ -293,3 +293,31 @@ def write_volume(path: Path, values: np.ndarray, *, spacing=(1.0, 1.0, 3.0), ori
     path.parent.mkdir(parents=True, exist_ok=True)
     sitk.WriteImage(image, str(path))
     return path
+
+
+def rewrite(paths: Sequence[Path], change) -> list[Path]:
+    """Apply ``change(dataset)`` to each written file and save it again (odd headers, other pixel formats)."""
+    for path in paths:
+        ds = pydicom.dcmread(path)
+        change(ds)
+        ds.save_as(path, enforce_file_format=True)
+    return list(paths)
+
+
+def write_siemens_mosaic(
+    path: Path, *, tiles: int = 9, tile: int = 8, patient_id: str = "ProstateX-0002"
+) -> Path:
+    """A Siemens-style mosaic: ``tiles`` slices of ``tile``² pixels tiled in one image, ImageType MOSAIC and
+    NumberOfImagesInMosaic in the "SIEMENS MR HEADER" private block, as Siemens scanners export EPI."""
+    side = int(np.ceil(np.sqrt(tiles))) * tile
+    ds = mr_dataset(
+        pixels=np.zeros((side, side), np.uint16), patient_id=patient_id, study_uid=generate_uid(),
+        series_uid=generate_uid(), description="ep2d_diff_tra", position=(-100.0, -100.0, 0.0),
+        ImageType=["ORIGINAL", "PRIMARY", "DIFFUSION", "NONE", "ND", "MOSAIC"],
+    )  # fmt: skip
+    block = ds.private_block(0x0019, "SIEMENS MR HEADER", create=True)
+    block.add_new(0x0A, "US", tiles)
+    block.add_new(0x0C, "IS", "800")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ds.save_as(path, enforce_file_format=True)
+    return path

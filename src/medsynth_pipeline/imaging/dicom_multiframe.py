@@ -81,7 +81,9 @@ _SPATIAL_POINTERS = frozenset({0x00209057, 0x00200032})  # InStackPositionNumber
 def _spatial_dimensions(ds: pydicom.Dataset) -> set[int]:
     """Positions, in DimensionIndexValues, of the dimensions that are slice positions."""
     dimensions = ds.get("DimensionIndexSequence") or []
-    return {i for i, d in enumerate(dimensions) if int(d.get("DimensionIndexPointer") or 0) in _SPATIAL_POINTERS}
+    return {
+        i for i, d in enumerate(dimensions) if int(d.get("DimensionIndexPointer") or 0) in _SPATIAL_POINTERS
+    }
 
 
 def _dimension_index(ds: pydicom.Dataset, frame: int, spatial: set[int]) -> str | None:

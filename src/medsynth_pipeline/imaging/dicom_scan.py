@@ -74,8 +74,17 @@ HEADER_KEYWORDS: tuple[str, ...] = (
     "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DimensionIndexSequence",
     "DirectoryRecordSequence",
 )  # fmt: skip
-_SIEMENS_PRIVATE = (0x00190010, 0x00190011, 0x00190012, 0x0019100C, 0x0019110C, 0x0019120C,
-                    0x0019100A, 0x0019110A, 0x0019120A)  # b-value, images in a mosaic
+_SIEMENS_PRIVATE = (
+    0x00190010,
+    0x00190011,
+    0x00190012,
+    0x0019100C,
+    0x0019110C,
+    0x0019120C,
+    0x0019100A,
+    0x0019110A,
+    0x0019120A,
+)  # b-value, images in a mosaic
 HEADER_TAGS: list[int] = sorted(
     {int(tag_for_keyword(k)) for k in HEADER_KEYWORDS + DIRECT_IDENTIFIER_KEYWORDS} | set(_SIEMENS_PRIVATE)
 )

@@ -221,7 +221,9 @@ def _guarded_unit(
         return [], [Rejection(where, Reason.UNEXPECTED_ERROR, detail, "series")]
 
 
-def _guarded_volume(raw_dir: Path, path: Path, fmt: str, options: IngestOptions) -> dict[str, Any] | Rejection:
+def _guarded_volume(
+    raw_dir: Path, path: Path, fmt: str, options: IngestOptions
+) -> dict[str, Any] | Rejection:
     try:
         return _index_volume(raw_dir, path, fmt, options)
     except Exception as exc:

@@ -149,6 +149,8 @@ def read_header(path: Path) -> DicomHeader | Rejection:
 def _read_header(path: Path) -> DicomHeader | Rejection:
     where = str(path)
     size = path.stat().st_size
+    if size == 0:
+        return Rejection(where, Reason.NOT_DICOM, "empty file (0 bytes; an interrupted copy?)")
     with open(path, "rb") as fp:
         head = fp.read(136)  # preamble, 'DICM' and the first tag after it
         part10 = len(head) >= 132 and head[128:132] == b"DICM"

@@ -9,6 +9,7 @@ directory by file name or given explicitly; their kind is told by their columns.
 from __future__ import annotations
 
 import fnmatch
+import io
 import logging
 import os
 import re
@@ -96,6 +97,32 @@ def parse_position(text: Any) -> tuple[float, float, float]:
     return values  # type: ignore[return-value]
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV as text columns, whatever spreadsheet wrote it: UTF-8 (with or without BOM), UTF-16,
+    Windows-1252/Latin-1, separated by commas, semicolons (European Excel) or tabs."""
+    data = Path(path).read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    elif b"\x00" in data[:8192]:
+        raise ValueError("binary data, not a text table")
+    else:
+        text = _decode_8bit(data)
+    first_line = text.split("\n", 1)[0]
+    separator = max((",", ";", "\t"), key=first_line.count)
+    return pd.read_csv(
+        io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skipinitialspace=True
+    )
+
+
+def _decode_8bit(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character: never fails
+
+
 def read_findings(
     tables: Iterable[Path], patient_id_map: Any = None, pos_tolerance_mm: float = 1.0
 ) -> FindingsResult:
@@ -105,7 +132,7 @@ def read_findings(
     for table in tables:
         result.tables.append(str(table))
         try:
-            frame = pd.read_csv(table, dtype=str, keep_default_na=False, skipinitialspace=True)
+            frame = read_table(table)
         except Exception as exc:  # unreadable CSV: reject the table, keep the others
             result.rejections.append(
                 Rejection(str(table), Reason.BAD_FINDING, f"cannot read table: {exc}", "finding")

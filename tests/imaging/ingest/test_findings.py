@@ -115,3 +115,26 @@ def test_conflicting_positions_keep_the_first_and_warn(tmp_path: Path, caplog) -
         lesions = read_findings([first, second]).lesions
     assert lesions.loc[0, "pos_x"] == 0.0 and lesions.loc[0, "ggg"] == 2
     assert "5.0 mm" in caplog.text and "b.csv:2" in caplog.text and "P1" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-8-sig", ","), ("utf-16", ","), ("cp1252", ";"), ("latin-1", "\t")],
+)
+def test_tables_from_other_spreadsheets_are_read(tmp_path: Path, encoding: str, separator: str) -> None:
+    """A Latin-1 or UTF-16 table, or a European Excel export with semicolons, lost every finding."""
+    text = "ProxID,fid,pos,zone,ClinSig\nPatient-\u00e9\u00fc,1,1.5 -2 30,PZ,TRUE\n".replace(",", separator)
+    table = tmp_path / "findings.csv"
+    table.write_bytes(text.encode(encoding))
+    result = read_findings([table])
+    assert result.rejections == []
+    assert result.lesions[["patient_id", "pos_x", "pos_z"]].values.tolist() == [
+        ["Patient-\u00e9\u00fc", 1.5, 30.0]
+    ]
+
+
+def test_a_binary_file_named_like_a_table_is_rejected(tmp_path: Path) -> None:
+    table = tmp_path / "findings.csv"
+    table.write_bytes(bytes(range(256)) * 8)
+    result = read_findings([table])
+    assert result.lesions.empty and "binary data" in result.rejections[0].detail

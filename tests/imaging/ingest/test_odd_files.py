@@ -181,3 +181,9 @@ def test_inventory_keeps_a_stable_order_and_real_files_first(factory, tmp_path: 
     (tmp_path / "a.dcm").symlink_to(paths[1])
     inventory = take_inventory(tmp_path, [])
     assert inventory.dicom_candidates == [*paths, tmp_path / "a.dcm"]
+
+
+def test_an_empty_file_says_it_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "IM0001").write_bytes(b"")
+    rejection = read_header(tmp_path / "IM0001")
+    assert rejection.reason == Reason.NOT_DICOM and rejection.detail.startswith("empty file (0 bytes")

@@ -204,20 +204,35 @@ def register_rigid(
     return RigidResult(transform=transform, metric=metric, iterations=iterations, stop_condition=stop, seconds=seconds)
 
 
-def _base_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
+def _base_method(
+    settings: RegistrationSettings, initial: sitk.Transform, sampling_percentage: float
+) -> sitk.ImageRegistrationMethod:
     method = sitk.ImageRegistrationMethod()
     method.SetNumberOfThreads(int(settings.threads))
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=int(settings.histogram_bins))
     method.SetInterpolator(sitk.sitkLinear)
     method.SetInitialTransform(initial, inPlace=False)
+    # Random points (drawn once, seeded) rather than the voxel grid: grid-aligned samples make mutual
+    # information jump whenever the two grids line up, and a line search would settle on those jumps.
+    # A fixed seed makes the random metric samples, hence the result, identical run to run.
+    method.SetMetricSamplingStrategy(method.RANDOM)
+    method.SetMetricSamplingPercentage(float(sampling_percentage), int(settings.seed))
+    return method
+
+
+def _physical_pyramid(
+    method: sitk.ImageRegistrationMethod, shrink_factors: Sequence[int], smoothing_sigmas_mm: Sequence[float]
+) -> sitk.ImageRegistrationMethod:
+    # Radians and millimetres on one scale: a 1 mm shift anywhere in the ROI weighs like a 1 mm translation.
+    method.SetOptimizerScalesFromPhysicalShift()
+    method.SetShrinkFactorsPerLevel([int(s) for s in shrink_factors])
+    method.SetSmoothingSigmasPerLevel([float(s) for s in smoothing_sigmas_mm])
+    method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
     return method
 
 
 def _gradient_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
-    method = _base_method(settings, initial)
-    method.SetMetricSamplingStrategy(method.RANDOM)
-    # A fixed seed makes the random metric samples, hence the result, identical run to run.
-    method.SetMetricSamplingPercentage(float(settings.sampling_percentage), int(settings.seed))
+    method = _base_method(settings, initial, settings.sampling_percentage)
     method.SetOptimizerAsRegularStepGradientDescent(
         learningRate=float(settings.learning_rate),
         minStep=float(settings.min_step),
@@ -225,21 +240,12 @@ def _gradient_method(settings: RegistrationSettings, initial: sitk.Transform) ->
         relaxationFactor=float(settings.relaxation_factor),
         gradientMagnitudeTolerance=float(settings.gradient_tolerance),
     )
-    # Radians and millimetres on one scale: a 1 mm shift anywhere in the ROI weighs like a 1 mm translation.
-    method.SetOptimizerScalesFromPhysicalShift()
-    method.SetShrinkFactorsPerLevel([int(s) for s in settings.shrink_factors])
-    method.SetSmoothingSigmasPerLevel([float(s) for s in settings.smoothing_sigmas_mm])
-    method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
-    return method
+    return _physical_pyramid(method, settings.shrink_factors, settings.smoothing_sigmas_mm)
 
 
 def _powell_method(settings: RegistrationSettings, initial: sitk.Transform) -> sitk.ImageRegistrationMethod:
     refine = settings.refine
-    method = _base_method(settings, initial)
-    # Random points (drawn once, seeded) rather than the voxel grid: grid-aligned samples make mutual
-    # information jump whenever the two grids line up, and a line search would settle on those jumps.
-    method.SetMetricSamplingStrategy(method.RANDOM)
-    method.SetMetricSamplingPercentage(float(refine.sampling_percentage), int(settings.seed))
+    method = _base_method(settings, initial, refine.sampling_percentage)
     method.SetOptimizerAsPowell(
         numberOfIterations=int(refine.iterations),
         maximumLineIterations=int(refine.line_iterations),
@@ -247,11 +253,8 @@ def _powell_method(settings: RegistrationSettings, initial: sitk.Transform) -> s
         stepTolerance=float(refine.step_tolerance_mm),
         valueTolerance=float(refine.value_tolerance),
     )
-    method.SetOptimizerScalesFromPhysicalShift()
-    method.SetShrinkFactorsPerLevel([1])
-    method.SetSmoothingSigmasPerLevel([float(settings.smoothing_sigmas_mm[-1])])
-    method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
-    return method
+    # One full-resolution level, smoothed like the gradient search's finest level.
+    return _physical_pyramid(method, [1], [settings.smoothing_sigmas_mm[-1]])
 
 
 @contextlib.contextmanager

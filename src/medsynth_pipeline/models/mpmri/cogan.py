@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from medsynth_pipeline.models.mpmri.decoder import UpsamplingTrunk
+from medsynth_pipeline.models.mpmri.downsampling import downsampling_stack, halved_size
 
 
 def _private_up(channels: Sequence[int], first: int, n_stages: int, out_channels: int) -> nn.Sequential:
@@ -72,19 +73,9 @@ class CoupledDiscriminator(nn.Module):
         super().__init__()
         if not 1 <= private_layers <= len(channels):
             raise ValueError(f"private_layers must be within 1..{len(channels)}, got {private_layers}")
-        final_size = image_size // 2 ** len(channels)
-        if final_size < 1 or final_size * 2 ** len(channels) != image_size:
-            raise ValueError(f"image_size {image_size} cannot be halved {len(channels)} times to an integer size")
-
-        def private() -> nn.Sequential:
-            layers: list[nn.Module] = []
-            c_in = 1
-            for k in range(private_layers):
-                layers += _down(c_in, int(channels[k]), normalise=k > 0)
-                c_in = int(channels[k])
-            return nn.Sequential(*layers)
-
-        self.adc_body, self.t2w_body = private(), private()
+        final_size = halved_size(image_size, len(channels))
+        self.adc_body = downsampling_stack(1, channels[:private_layers], nn.BatchNorm2d)[0]
+        self.t2w_body = downsampling_stack(1, channels[:private_layers], nn.BatchNorm2d)[0]
         shared: list[nn.Module] = []
         for k in range(private_layers, len(channels)):
             shared += _down(int(channels[k - 1]), int(channels[k]), normalise=True)

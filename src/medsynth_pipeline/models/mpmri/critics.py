@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from medsynth_pipeline.models.mpmri.downsampling import downsampling_stack, halved_size
+
 NORMS = ("none", "layer", "instance", "batch")
 
 
@@ -48,19 +50,9 @@ class ConvCritic(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        final_size = image_size // 2 ** len(channels)
-        if final_size < 1 or final_size * 2 ** len(channels) != image_size:
-            raise ValueError(f"image_size {image_size} cannot be halved {len(channels)} times to an integer size")
-        layers: list[nn.Module] = []
-        c_in = in_channels
-        for k, c_out in enumerate(channels):
-            layers.append(nn.Conv2d(c_in, int(c_out), 4, stride=2, padding=1))
-            if k > 0:
-                layers.append(_norm(norm, int(c_out)))
-            layers.append(nn.LeakyReLU(0.2, inplace=True))
-            c_in = int(c_out)
-        self.features = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(c_in * final_size * final_size, 1))
+        final_size = halved_size(image_size, len(channels))
+        self.features, width = downsampling_stack(in_channels, channels, lambda c: _norm(norm, c))
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(width * final_size * final_size, 1))
         self.in_channels, self.image_size = in_channels, image_size
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:

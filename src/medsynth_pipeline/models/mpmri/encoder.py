@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from medsynth_pipeline.models.mpmri.downsampling import downsampling_stack, halved_size
+
 
 class Encoder(nn.Module):
     """Strided 4×4 convolutions halve the map down to ``final_size``, then a linear layer gives z.
@@ -22,19 +24,9 @@ class Encoder(nn.Module):
         channels: Sequence[int] = (64, 128, 256, 512),
     ) -> None:
         super().__init__()
-        final_size = image_size // 2 ** len(channels)
-        if final_size < 1 or final_size * 2 ** len(channels) != image_size:
-            raise ValueError(f"image_size {image_size} cannot be halved {len(channels)} times to an integer size")
-        layers: list[nn.Module] = []
-        c_in = in_channels
-        for k, c_out in enumerate(channels):
-            layers.append(nn.Conv2d(c_in, int(c_out), 4, stride=2, padding=1, bias=k == 0))
-            if k > 0:  # no normalisation on the input layer, as in DCGAN-style encoders
-                layers.append(nn.BatchNorm2d(int(c_out)))
-            layers.append(nn.LeakyReLU(0.2, inplace=True))
-            c_in = int(c_out)
-        self.features = nn.Sequential(*layers)
-        self.to_code = nn.Linear(c_in * final_size * final_size, latent_dim)
+        final_size = halved_size(image_size, len(channels))
+        self.features, width = downsampling_stack(in_channels, channels, nn.BatchNorm2d, bias=False)
+        self.to_code = nn.Linear(width * final_size * final_size, latent_dim)
         self.in_channels, self.image_size, self.latent_dim = in_channels, image_size, latent_dim
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:

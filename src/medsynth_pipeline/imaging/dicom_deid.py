@@ -102,6 +102,8 @@ def is_placeholder(value: str) -> bool:
     """Whether a value is an anonymiser's filler ("ANONYMOUS", "NAME^PATIENT", "*NO INFO*") rather than
     data about a person: redacting on it would blank words such as "Patient" in every message."""
     words = [w for w in _PLACEHOLDER_SPLIT.split(value.lower()) if w]
+    if len(set(value.strip())) == 1:  # "0000000", "XXXXXXXX", "--------"
+        return True
     return bool(words) and all(w in PLACEHOLDER_WORDS for w in words)
 
 
@@ -130,7 +132,7 @@ def redact_identifiers(
     needles = sorted({i.lower() for i in identifiers}, key=len, reverse=True)
     if not needles or frame.empty:
         return frame, 0
-    pattern = re.compile("|".join(re.escape(n) for n in needles))
+    pattern = identifier_pattern(needles)
     out = frame.copy()
     redacted = 0
     for column in out.columns:
@@ -150,7 +152,18 @@ def redact_text(text: str, identifiers: Iterable[str]) -> str:
     needles = sorted({i for i in identifiers if i}, key=len, reverse=True)
     if not needles:
         return text
-    return re.sub("|".join(re.escape(n) for n in needles), "<redacted>", text, flags=re.IGNORECASE)
+    return identifier_pattern(needles).sub("<redacted>", text)
+
+
+def identifier_pattern(needles: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for all values, longest first. A value that begins or ends with a digit
+    matches only where no digit continues it: a StudyID "1234" is not inside the number "512345"."""
+    parts = []
+    for needle in sorted({n for n in needles if n}, key=len, reverse=True):
+        before = r"(?<!\d)" if needle[0].isdigit() else ""
+        after = r"(?!\d)" if needle[-1].isdigit() else ""
+        parts.append(before + re.escape(needle) + after)
+    return re.compile("|".join(parts), flags=re.IGNORECASE)
 
 
 def path_contains_identifier(path: str, identifiers: Iterable[str]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,25 +63,29 @@ def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
         )
     inventory = Inventory()
     patterns = [g.lower() for g in ignore_globs]
-    visited: set[tuple[int, int]] = set()
     linked: list[Path] = []
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=_walk_error(inventory)):
+    for path in walk_files(root, onerror=_walk_error(inventory)):
+        if path.is_symlink() and not _not_a_regular_file(path):
+            linked.append(path)  # after the real files: a copy seen twice keeps the real path
+        else:
+            _sort_file(path, patterns, inventory)
+    for path in linked:
+        _sort_file(path, patterns, inventory)
+    return inventory
+
+
+def walk_files(root: Path, onerror: Callable[[OSError], None] | None = None) -> Iterator[Path]:
+    """Every non-hidden name under ``root`` that is not a folder, in a stable order; linked folders are
+    followed, each real folder once."""
+    visited: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=onerror):
         identity = _identity(folder)
         if identity in visited:  # reached again through a link: its files are already listed
             dirs[:] = []
             continue
         visited.add(identity)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                path = Path(folder) / name
-                if path.is_symlink() and not _not_a_regular_file(path):
-                    linked.append(path)  # after the real files: a copy seen twice keeps the real path
-                else:
-                    _sort_file(path, patterns, inventory)
-    for path in linked:
-        _sort_file(path, patterns, inventory)
-    return inventory
+        yield from (Path(folder) / name for name in sorted(files) if not name.startswith("."))
 
 
 def _sort_file(path: Path, patterns: list[str], inventory: Inventory) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import io
 import logging
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from medsynth_pipeline.imaging.dicom_inventory import is_utf8_name, walk_files
 from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
 
 logger = logging.getLogger(__name__)
@@ -71,13 +71,13 @@ class FindingsResult:
 
 def find_tables(raw_dir: Path, name_globs: Sequence[str], explicit: Sequence[str] = ()) -> list[Path]:
     """Findings tables under ``raw_dir`` whose name matches a glob, then the explicit paths."""
-    found: list[Path] = []
     patterns = [g.lower() for g in name_globs]
-    for folder, dirs, files in os.walk(raw_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [
-            Path(folder) / f for f in sorted(files) if any(fnmatch.fnmatch(f.lower(), p) for p in patterns)
-        ]
+    # the same walk as the image scan (linked folders followed); a name that is not UTF-8 is rejected there
+    found = [
+        path
+        for path in walk_files(Path(raw_dir))
+        if is_utf8_name(path) and any(fnmatch.fnmatch(path.name.lower(), p) for p in patterns)
+    ]
     for path in map(Path, explicit):
         if not path.is_file():
             raise FileNotFoundError(f"ingest.findings.paths names '{path}', which is not a file")

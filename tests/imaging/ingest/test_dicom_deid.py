@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pydicom
@@ -13,9 +14,13 @@ from medsynth_pipeline.imaging.dicom_deid import (
     DIRECT_IDENTIFIER_KEYWORDS,
     Pseudonymiser,
     identifier_values,
+    is_placeholder,
     path_contains_identifier,
     redact_identifiers,
+    redact_text,
 )
+from medsynth_pipeline.imaging.series_index import build_series_index
+from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 
 def test_every_listed_keyword_is_a_dicom_keyword() -> None:
@@ -61,3 +66,29 @@ def test_pseudonyms_are_stable_salted_and_valid(monkeypatch) -> None:
         "ProstateX-0000"
     )
     assert Pseudonymiser(enabled=False).patient_id("ProstateX-0000") == "ProstateX-0000"
+
+
+def test_numbers_match_only_whole_and_placeholders_not_at_all() -> None:
+    identifiers = {"1234", "19470312", "Doe"}
+    assert redact_text("study 1234, 512345 bytes, born 19470312, Doe", identifiers) == (
+        "study <redacted>, 512345 bytes, born <redacted>, <redacted>"
+    )
+    assert is_placeholder("000000000") and is_placeholder("ANONYMOUS") and not is_placeholder("19470312")
+
+
+def test_a_numeric_study_id_inside_the_uids_leaves_the_uids_intact(
+    factory, ingest_params, tmp_path: Path
+) -> None:
+    """A StudyID "1234" occurring in the UIDs replaced study_uid, series_uid and volume_id by <redacted>,
+    which broke the join keys of every later stage."""
+    paths, _ = factory.write_series(
+        tmp_path, n_slices=3, series_uid="1.2.826.0.1.3680043.1234.5", study_uid="1.2.826.0.1.3680043.1234.6",
+        description="t2 1234",
+    )  # fmt: skip
+    factory.rewrite(paths, lambda ds: setattr(ds, "StudyID", "1234"))
+    row = build_series_index(tmp_path, ingest_options(ingest_params)).series_index.iloc[0]
+    assert (row["series_uid"], row["study_uid"]) == (
+        "1.2.826.0.1.3680043.1234.5",
+        "1.2.826.0.1.3680043.1234.6",
+    )
+    assert row["volume_id"] == row["series_uid"] and row["description"] == "<redacted>"

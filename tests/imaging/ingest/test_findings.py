@@ -138,3 +138,11 @@ def test_a_binary_file_named_like_a_table_is_rejected(tmp_path: Path) -> None:
     table.write_bytes(bytes(range(256)) * 8)
     result = read_findings([table])
     assert result.lesions.empty and "binary data" in result.rejections[0].detail
+
+
+def test_tables_in_linked_folders_are_found_like_the_images(tmp_path: Path) -> None:
+    """The image scan follows linked folders; the findings search did not, so lesions went missing."""
+    table = write(tmp_path / "download", "ProstateX-Findings-Train.csv", PROSTATEX)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw/lesion_info").symlink_to(tmp_path / "download")
+    assert find_tables(tmp_path / "raw", ["*findings*.csv"]) == [tmp_path / "raw/lesion_info" / table.name]

@@ -8,11 +8,9 @@ is still indexed. Every accepted series is decoded once with the same reader tha
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,14 @@ from medsynth_pipeline.imaging.dicom_deid import (
     redact_text,
 )
 from medsynth_pipeline.imaging.dicom_scan import DicomHeader, quiet_pydicom, read_header, take_inventory
+from medsynth_pipeline.imaging.dicom_series import (
+    common_folder,
+    drop_duplicate_instances,
+    group_by_series,
+    mixed_series,
+    series_label,
+    series_units,
+)
 from medsynth_pipeline.imaging.dicom_stack import (
     GeometryTolerance,
     Stack,
@@ -95,13 +101,13 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
     scanned = time.perf_counter()
     identifiers = set().union(*(h.identifiers for h in headers)) if headers else set()
     rows: list[dict[str, Any]] = []
-    headers, duplicates = _drop_duplicate_instances(headers)
+    headers, duplicates = drop_duplicate_instances(headers)
     rejections += duplicates
-    for series_uid, members in _group_by_series(headers).items():
-        if mixed := _mixed_series(members):
+    for series_uid, members in group_by_series(headers).items():
+        if mixed := mixed_series(members):
             rejections.append(mixed)
             continue
-        for unit in _units(members):
+        for unit in series_units(members):
             new_rows, new_rejections = _guarded_unit(series_uid, unit, options)
             rows += new_rows
             rejections += new_rejections
@@ -168,50 +174,6 @@ def _safe_read_header(path: Path) -> DicomHeader | Rejection:
         return Rejection(str(path), Reason.CORRUPT_HEADER, f"{type(exc).__name__}: {exc}")
 
 
-def _drop_duplicate_instances(headers: list[DicomHeader]) -> tuple[list[DicomHeader], list[Rejection]]:
-    """One file per SOPInstanceUID: archives copied twice or media with their own copies repeat images."""
-    kept: dict[str, DicomHeader] = {}
-    unique, duplicates = [], []
-    for header in headers:
-        first = kept.get(header.sop_instance_uid) if header.sop_instance_uid else None
-        if first is None:
-            kept[header.sop_instance_uid] = header
-            unique.append(header)
-        else:
-            detail = f"same SOPInstanceUID as {first.path}, which is used"
-            duplicates.append(Rejection(header.path, Reason.DUPLICATE_INSTANCE, detail))
-    return unique, duplicates
-
-
-def _group_by_series(headers: Iterable[DicomHeader]) -> dict[str, list[DicomHeader]]:
-    groups: dict[str, list[DicomHeader]] = defaultdict(list)
-    for header in headers:
-        groups[header.series_uid].append(header)
-    return dict(groups)
-
-
-def _units(members: list[DicomHeader]) -> list[list[DicomHeader]]:
-    """Single-frame files of a series form one unit; every multi-frame object is a unit of its own."""
-    single = [h for h in members if h.n_frames == 1 and not h.enhanced]
-    multi = [[h] for h in members if h.n_frames > 1 or h.enhanced]
-    return ([single] if single else []) + multi
-
-
-def _mixed_series(members: list[DicomHeader]) -> Rejection | None:
-    """One SeriesInstanceUID must mean one patient and one study (anonymisers that reuse UIDs break it)."""
-    patients = {h.patient_id for h in members}
-    studies = {h.study_uid for h in members}
-    if len(patients) == 1 and len(studies) == 1:
-        return None
-    return Rejection(
-        _common_folder([h.path for h in members]),
-        Reason.INCONSISTENT_SERIES,
-        f"{_series_label(members)}: one SeriesInstanceUID shared by files of {len(patients)} PatientIDs and "
-        f"{len(studies)} StudyInstanceUIDs (UIDs reused by an anonymiser or a copy tool?)",
-        "series",
-    )
-
-
 def _guarded_unit(
     series_uid: str, unit: list[DicomHeader], options: IngestOptions
 ) -> tuple[list[dict[str, Any]], list[Rejection]]:
@@ -220,9 +182,9 @@ def _guarded_unit(
         return _index_unit(series_uid, unit, options)
     except Exception as exc:
         multiframe = unit[0].n_frames > 1 or unit[0].enhanced
-        where = unit[0].path if multiframe else _common_folder([h.path for h in unit])
+        where = unit[0].path if multiframe else common_folder([h.path for h in unit])
         logger.warning("ingest: unexpected error on %s", where, exc_info=True)
-        detail = f"{_series_label(unit)}: {type(exc).__name__}: {exc}"
+        detail = f"{series_label(unit)}: {type(exc).__name__}: {exc}"
         return [], [Rejection(where, Reason.UNEXPECTED_ERROR, detail, "series")]
 
 
@@ -236,22 +198,13 @@ def _guarded_volume(
         return Rejection(str(path), Reason.UNEXPECTED_ERROR, f"{type(exc).__name__}: {exc}", "volume")
 
 
-def _series_label(unit: list[DicomHeader]) -> str:
-    """How a person finds the series: its description and, as a folder may hold several, its first files."""
-    first = unit[0]
-    names = sorted(Path(h.path).name for h in unit)
-    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-    files = f"{len(unit)} file: {shown}" if len(unit) == 1 else f"{len(unit)} files: {shown}"
-    return f"series '{first.description or first.protocol or '(no description)'}' ({files})"
-
-
 def _index_unit(
     series_uid: str, unit: list[DicomHeader], options: IngestOptions
 ) -> tuple[list[dict[str, Any]], list[Rejection]]:
     first = unit[0]
     multiframe = first.n_frames > 1 or first.enhanced
-    where = first.path if multiframe else _common_folder([h.path for h in unit])
-    label = _series_label(unit)
+    where = first.path if multiframe else common_folder([h.path for h in unit])
+    label = series_label(unit)
     slices = [s for h in unit for s in h.slices]
     try:
         groups = split_stacks(slices, options.tolerance)
@@ -384,10 +337,6 @@ def _geometry(image: sitk.Image) -> dict[str, Any]:
         **{f"origin_{a}": float(v) for a, v in zip("xyz", origin, strict=True)},
         "direction": direction,
     }
-
-
-def _common_folder(paths: list[str]) -> str:
-    return os.path.commonpath([str(Path(p).parent) for p in paths])
 
 
 def _frame(rows: list[dict[str, Any]], pseudonymiser: Pseudonymiser) -> pd.DataFrame:

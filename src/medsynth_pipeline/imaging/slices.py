@@ -19,6 +19,7 @@ import pandas as pd
 import SimpleITK as sitk
 
 from medsynth_pipeline.imaging.patches import normalise
+from medsynth_pipeline.imaging.registered_volumes import load_volume
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,7 @@ def extract_cohort_slices(
         raise ValueError("choose at least one channel (e.g. ['T2W'])")
     images, frames = [], []
     for patient_id in sorted(patients):
-        volumes = {k: (v if isinstance(v, sitk.Image) else v()) for k, v in patients[patient_id].items()
-                   if k in channels}
+        volumes = {k: load_volume(v) for k, v in patients[patient_id].items() if k in channels}
         if channels[0] not in volumes:
             raise ValueError(f"{patient_id}: missing sequence {channels[0]}; have {sorted(patients[patient_id])}")
         reference = volumes[channels[0]]

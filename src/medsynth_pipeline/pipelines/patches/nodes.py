@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import SimpleITK as sitk
 import torch
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.patches import BackgroundSpec, PatchSpec, normalise, patient_patches
+from medsynth_pipeline.imaging.registered_volumes import VolumeOrLoader, load_volume, volumes_by_patient
 from medsynth_pipeline.imaging.splits import split_patients
 from medsynth_pipeline.reporting.patch_grid import patch_class_names, patch_grid_figure
 
@@ -30,26 +30,12 @@ METADATA_DTYPES = {
     "center_x": "float64", "center_y": "float64", "center_z": "float64",
 }  # fmt: skip
 
-Volumes = Mapping[str, Callable[[], sitk.Image] | sitk.Image]
-
-
-def _volumes_by_patient(registered_volumes: Volumes) -> dict[str, dict[str, Any]]:
-    by_patient: dict[str, dict[str, Any]] = {}
-    for partition, load in sorted(registered_volumes.items()):
-        if "/" not in partition:
-            raise ValueError(f"registered_volumes: partition '{partition}' is not '<patient_id>/<KIND>'")
-        patient_id, kind = partition.rsplit("/", 1)
-        by_patient.setdefault(patient_id, {})[kind.upper()] = load
-    return by_patient
-
-
-def _load(item: Any) -> sitk.Image:
-    return item if isinstance(item, sitk.Image) else item()
+Volumes = Mapping[str, VolumeOrLoader]
 
 
 def make_patient_splits(registered_volumes: Volumes, lesions: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
     """``patient_splits``: every registered patient in exactly one of train/val/test, stratified by ClinSig."""
-    patients = sorted(_volumes_by_patient(registered_volumes))
+    patients = sorted(volumes_by_patient(registered_volumes))
     clin_sig = lesions.assign(clin_sig=lesions["clin_sig"].fillna(False).astype(bool))
     positive = set(clin_sig.loc[clin_sig["clin_sig"], "patient_id"])
     table = pd.DataFrame({"patient_id": patients, "has_clin_sig": [p in positive for p in patients]})
@@ -81,7 +67,7 @@ def extract_patches(
         raise ValueError(f"patches.normalisation has no window for channel(s) {missing_windows}")
     back = BackgroundSpec.from_params(background)
     split_of = dict(zip(patient_splits["patient_id"], patient_splits["split"], strict=True))
-    by_patient = _volumes_by_patient(registered_volumes)
+    by_patient = volumes_by_patient(registered_volumes)
     images: list[np.ndarray] = []
     rows: list[dict] = []
     start = time.perf_counter()
@@ -93,7 +79,7 @@ def extract_patches(
         if patient_id not in split_of:
             raise ValueError(f"patches: patient {patient_id} is registered but absent from patient_splits")
         volumes = {
-            kind: normalise(_load(loaders[kind]), normalisation[kind], f"{patient_id}/{kind}") for kind in spec.channels
+            kind: normalise(load_volume(loaders[kind]), normalisation[kind], f"{patient_id}/{kind}") for kind in spec.channels
         }
         findings = lesions[lesions["patient_id"] == patient_id].to_dict("records")
         # one generator per patient, seeded from its id: a patient's negatives never depend on the others

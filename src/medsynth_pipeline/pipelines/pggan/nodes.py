@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.image_folders import load_brats_slices, load_image_folder
+from medsynth_pipeline.imaging.registered_volumes import load_volume, volumes_by_patient
 from medsynth_pipeline.imaging.slices import SliceRules, extract_cohort_slices, pad_to_square
 from medsynth_pipeline.imaging.splits import split_patients
 from medsynth_pipeline.models.latent import load_generator
@@ -32,16 +33,6 @@ logger = logging.getLogger(__name__)
 OUTPUT_RANGE = (-1.0, 1.0)  # PGGAN's data range (the generator's output layer is linear)
 
 
-def _volumes_by_patient(registered_volumes: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    by_patient: dict[str, dict[str, Any]] = {}
-    for partition, load in sorted(registered_volumes.items()):
-        if "/" not in partition:
-            raise ValueError(f"registered_volumes: partition '{partition}' is not '<patient_id>/<KIND>'")
-        patient_id, kind = partition.rsplit("/", 1)
-        by_patient.setdefault(patient_id, {})[kind.upper()] = load
-    return by_patient
-
-
 def _slices_payload(images: np.ndarray, channels: list[str], spacing_mm: float | None) -> dict[str, Any]:
     return {"images": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)), "channels": channels,
             "spacing_mm": spacing_mm}
@@ -54,15 +45,14 @@ def prostate_slices(
     """Whole registered slices with and without lesions, zero-padded to a power of two, with their splits."""
     rules = SliceRules(**data["slices"])
     channels = list(data["channels"])
-    images, metadata = extract_cohort_slices(_volumes_by_patient(registered_volumes), lesions, channels,
+    images, metadata = extract_cohort_slices(volumes_by_patient(registered_volumes), lesions, channels,
                                              normalisation, rules, data.get("pad_to"))
     split_of = dict(zip(patient_splits["patient_id"], patient_splits["split"], strict=True))
     unknown = sorted(set(metadata["patient_id"]) - set(split_of))
     if unknown:
         raise ValueError(f"pggan: patients {unknown[:5]} have registered volumes but no row in patient_splits")
     metadata["split"] = metadata["patient_id"].map(split_of)
-    first = registered_volumes[sorted(registered_volumes)[0]]
-    spacing = float((first() if callable(first) else first).GetSpacing()[0])
+    spacing = float(load_volume(registered_volumes[sorted(registered_volumes)[0]]).GetSpacing()[0])
     return _slices_payload(images, channels, spacing), metadata
 
 

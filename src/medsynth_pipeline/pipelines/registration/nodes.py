@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,6 +17,7 @@ from medsynth_pipeline.imaging.patient_registration import (
     pick_series,
     register_and_crop_patient,
 )
+from medsynth_pipeline.imaging.registered_volumes import VolumeOrLoader, load_volume
 from medsynth_pipeline.imaging.registration import RegistrationSettings
 from medsynth_pipeline.imaging.resample import findings_of
 from medsynth_pipeline.imaging.series_io import read_volume
@@ -101,7 +102,7 @@ def _read_series(
 
 
 def plot_registration_check(
-    registered_volumes: Mapping[str, Callable[[], sitk.Image] | sitk.Image], params: dict[str, Any]
+    registered_volumes: Mapping[str, VolumeOrLoader], params: dict[str, Any]
 ) -> Figure:
     """Central slices of the first patients and T2w/moving checkerboards (data/08_reporting).
 
@@ -122,7 +123,7 @@ def plot_registration_check(
     for patient_id in complete:
         slices[patient_id] = {}
         for kind, load in by_patient[patient_id].items():
-            image = load if isinstance(load, sitk.Image) else load()
+            image = load_volume(load)
             middle = image.GetSize()[2] // 2
             # a display window per image: 1st-99th percentile shows anatomy whatever the units
             shown = normalise(image[:, :, middle], {"method": "percentile", "low": 1, "high": 99}, f"{patient_id}/{kind}")

@@ -8,13 +8,29 @@ so generators from other modules (PGGAN, mpMRI) load the same way.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
 from torch import nn
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+@contextlib.contextmanager
+def eval_mode(module: nn.Module) -> Iterator[nn.Module]:
+    """``module`` in eval mode (BatchNorm running statistics, no dropout) inside the block, then back as it was.
+
+    Sampling in the middle of training must not leave a network in eval mode for the next training step.
+    """
+    was_training = module.training
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train(was_training)
 
 
 class LatentGenerator(nn.Module):
@@ -76,14 +92,10 @@ class LatentGenerator(nn.Module):
         self, n: int, labels: torch.Tensor | None = None, generator: torch.Generator | None = None
     ) -> torch.Tensor:
         """``n`` images in eval mode (BatchNorm running statistics, no dropout)."""
-        was_training = self.training
-        self.eval()
-        try:
+        with eval_mode(self):
             z = self.sample_latent(n, generator)
             lab = None if labels is None else labels.to(self.device)
             return self(z, lab)
-        finally:
-            self.train(was_training)
 
     def export(self) -> dict[str, Any]:
         """The generator artifact (weights on the CPU + how to rebuild)."""

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from medsynth_pipeline.models.latent import LatentGenerator
+from medsynth_pipeline.models.latent import LatentGenerator, eval_mode
 from medsynth_pipeline.training.losses import AdversarialLoss, gradient_penalty
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 
@@ -137,12 +137,8 @@ class AdversarialSystem(GANSystem):
 
     @torch.no_grad()
     def sample(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        was_training = self.G.training
-        self.G.eval()
-        try:
+        with eval_mode(self.G):
             return self.G(z, labels).float()
-        finally:
-            self.G.train(was_training)
 
     def export_generator(self) -> dict[str, Any]:
         return self.G.export()

@@ -29,6 +29,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from medsynth_pipeline.models.latent import eval_mode
 from medsynth_pipeline.models.mpmri import CoganSynthesizer, ConvCritic, LatentDiscriminator, MpmriSynthesizer
 from medsynth_pipeline.training import mpmri_losses as eq
 from medsynth_pipeline.training.adversarial import AdamSettings
@@ -148,12 +149,8 @@ class SynthesizerSampling:
 
     @torch.no_grad()
     def sample(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        was_training = self.synthesizer.training
-        self.synthesizer.eval()
-        try:
+        with eval_mode(self.synthesizer):
             return self.synthesizer(z)
-        finally:
-            self.synthesizer.train(was_training)
 
     def export_generator(self) -> dict[str, Any]:
         artifact = self.synthesizer.export()

@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from medsynth_pipeline.models.latent import eval_mode
 from medsynth_pipeline.models.pggan import (
     PGGANArchitecture,
     PGGANDiscriminator,
@@ -157,13 +158,9 @@ class PGGANSystem(GANSystem):
     def sample(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Images at the current phase's resolution and alpha, from the moving average when there is one."""
         net = self.G_ema if self.G_ema is not None else self.G
-        was_training = net.training
-        net.eval()
-        try:
+        with eval_mode(net):
             out = net(z, labels, self.state.phase.resolution, self.state.alpha)
             return out.float().clamp(*net.output_range)
-        finally:
-            net.train(was_training)
 
     def export_generator(self) -> dict[str, Any]:
         net = self.G_ema if self.G_ema is not None else self.G

@@ -18,6 +18,7 @@ from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
 
 #: Volume files read with SimpleITK, by suffix, and their ``source_format``.
 VOLUME_SUFFIXES: dict[str, str] = {".nii.gz": "nifti", ".nii": "nifti", ".mhd": "mhd", ".mha": "mha"}
+_ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
 
 
 @dataclass
@@ -56,6 +57,11 @@ def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
     Entries that cannot be read as files become rejections here, so that every name under ``root`` is
     either indexed, rejected with a reason or ignored by an ``ignore_globs`` pattern.
     """
+    if root.is_file() and root.name.lower().endswith(_ARCHIVE_SUFFIXES):
+        raise NotADirectoryError(
+            f"ingest.raw_dir '{root}' is an archive: unpack it (e.g. `unzip` or `tar -xf`) and point "
+            "ingest.raw_dir at the folder it gives"
+        )
     if not root.is_dir():
         raise FileNotFoundError(
             f"ingest.raw_dir '{root}' is not a directory: generate the embedded cohort "

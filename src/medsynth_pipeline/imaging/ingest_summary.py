@@ -86,7 +86,8 @@ def _markdown(table: pd.DataFrame, rejected: pd.DataFrame, max_listed: int) -> s
         lines += ["", f"### First {min(max_listed, len(rejected))} of {len(rejected)} rejected items", ""]
         lines += ["| path | reason | detail |", "|---|---|---|"]
         lines += [
-            f"| `{r.path}` | {r.reason} | {_cell(r.detail)} |" for r in rejected.head(max_listed).itertuples()
+            f"| `{_cell(r.path)}` | {r.reason} | {_cell(r.detail)} |"
+            for r in rejected.head(max_listed).itertuples()
         ]
         lines += ["", "All of them are in `rejected_files` (data/02_intermediate/rejected_files.csv)."]
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.pipelines.ingest.nodes import index_series, raw_dir
 from medsynth_pipeline.pipelines.ingest.pipeline import create_pipeline
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -69,6 +70,17 @@ def test_pipeline_on_a_tiny_tree(factory, tmp_path: Path) -> None:
     summary = catalog.load("ingest_summary")
     assert summary.set_index(["section", "item"]).loc[("series_kind", "KTRANS"), "value"] == "1"
     assert "| truncated | 1 |" in catalog.load("ingest_summary_markdown")
+
+
+def test_raw_dir_may_start_with_home_and_an_archive_gets_advice(factory, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    factory.write_series(tmp_path / "PROSTATEx" / "t2", description="t2_tse_tra")
+    assert raw_dir({"raw_dir": "~/PROSTATEx"}) == tmp_path / "PROSTATEx"
+    index, _, _ = index_series({**base_params(), "raw_dir": "~/PROSTATEx"})
+    assert index["kind"].tolist() == ["T2W"]
+    (tmp_path / "PROSTATEx.zip").write_bytes(b"PK")
+    with pytest.raises(NotADirectoryError, match="is an archive: unpack it"):
+        index_series({**base_params(), "raw_dir": str(tmp_path / "PROSTATEx.zip")})
 
 
 def test_catalog_entries_have_layers_and_contract_paths(project_root: Path) -> None:

@@ -39,6 +39,11 @@ def ingest_options(params: dict[str, Any]) -> IngestOptions:
     )
 
 
+def raw_dir(params: dict[str, Any]) -> Path:
+    """``ingest.raw_dir`` as a path; ``~`` is the user's home (``--params ingest.raw_dir=~/PROSTATEx``)."""
+    return Path(str(params["raw_dir"])).expanduser()
+
+
 def _pseudonymiser(params: dict[str, Any]) -> Pseudonymiser:
     config = params["pseudonymise"]
     return Pseudonymiser(
@@ -48,14 +53,14 @@ def _pseudonymiser(params: dict[str, Any]) -> Pseudonymiser:
 
 def index_series(params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """Scan ``ingest.raw_dir``: the ``series_index``, the rejected files/series, and scan statistics."""
-    result = build_series_index(Path(params["raw_dir"]), ingest_options(params))
+    result = build_series_index(raw_dir(params), ingest_options(params))
     return result.series_index, rejections_frame(result.rejections), result.stats
 
 
 def read_lesions(params: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``lesions`` table from the findings tables under ``raw_dir`` (or named in the parameters)."""
     config = params["findings"]
-    tables = find_tables(Path(params["raw_dir"]), config["name_globs"], config.get("paths") or [])
+    tables = find_tables(raw_dir(params), config["name_globs"], config.get("paths") or [])
     if not tables:
         logger.warning(
             "ingest: no findings table under %s (looked for %s)", params["raw_dir"], config["name_globs"]

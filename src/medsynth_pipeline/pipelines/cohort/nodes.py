@@ -5,12 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import pydicom
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.cohort import CohortPlan, plan_cohort, resolve_spec, tables
+from medsynth_pipeline.imaging.cohort import CohortPlan, plan_cohort, resolve_spec
 from medsynth_pipeline.imaging.cohort import writer as cohort_writer
+from medsynth_pipeline.imaging.cohort.tables import (
+    cohort_truth_table,
+    findings_table,
+    images_table,
+    ktrans_images_table,
+    lesions_truth_table,
+    prostatex2_findings_table,
+)
+
+# The table builders already have a node's shape (plan -> DataFrame), so they are this pipeline's nodes as is.
+__all__ = [
+    "cohort_spec_document",
+    "cohort_truth_table",
+    "dicom_series",
+    "findings_table",
+    "images_table",
+    "ktrans_images_table",
+    "ktrans_volumes",
+    "lesions_truth_table",
+    "make_cohort_plan",
+    "prostatex2_findings_table",
+]
 
 
 def make_cohort_plan(cohort: dict[str, Any]) -> CohortPlan:
@@ -27,30 +48,6 @@ def dicom_series(plan: CohortPlan) -> dict[str, Callable[[], pydicom.Dataset]]:
 def ktrans_volumes(plan: CohortPlan) -> dict[str, Callable[[], sitk.Image]]:
     """One Ktrans map per patient, rendered as it is saved."""
     return cohort_writer.ktrans_partitions(plan)
-
-
-def findings_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.findings_table(plan)
-
-
-def images_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.images_table(plan)
-
-
-def ktrans_images_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.ktrans_images_table(plan)
-
-
-def prostatex2_findings_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.prostatex2_findings_table(plan)
-
-
-def cohort_truth_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.cohort_truth_table(plan)
-
-
-def lesions_truth_table(plan: CohortPlan) -> pd.DataFrame:
-    return tables.lesions_truth_table(plan)
 
 
 def cohort_spec_document(plan: CohortPlan) -> dict[str, Any]:

@@ -62,6 +62,7 @@ _IDENTIFIER_TAGS = tuple(int(tag_for_keyword(k)) for k in DIRECT_IDENTIFIER_KEYW
 # Values this short ("M", "0", "NA") occur everywhere by chance; matching them would redact noise.
 _MIN_IDENTIFIER_LENGTH = 4
 _PN_SPLIT = re.compile(r"[\^=,\s]+")
+_NOT_PERSONAL_VRS = frozenset({"CS", "UI", "AT", "US", "SS", "UL", "SL", "FL", "FD", "UV", "SV"})
 _PLACEHOLDER_SPLIT = re.compile(r"[^a-z0-9]+")
 #: Words anonymisers and test generators put in identifier fields; a value made only of them names nobody.
 PLACEHOLDER_WORDS: frozenset[str] = frozenset(
@@ -111,7 +112,10 @@ def _strings(value: object) -> Iterable[str]:
     if isinstance(value, pydicom.Sequence):
         for item in value:
             for element in item:
-                yield from _strings(element.value)
+                # coded and numeric values inside a sequence ("TEXT", "YES", UIDs) name nobody, and
+                # redacting on them blanked words such as "Text" in "Basic Text SR"
+                if element.VR not in _NOT_PERSONAL_VRS:
+                    yield from _strings(element.value)
     elif isinstance(value, list | tuple | pydicom.multival.MultiValue):
         for item in value:
             yield from _strings(item)

@@ -92,3 +92,13 @@ def test_a_numeric_study_id_inside_the_uids_leaves_the_uids_intact(
         "1.2.826.0.1.3680043.1234.6",
     )
     assert row["volume_id"] == row["series_uid"] and row["description"] == "<redacted>"
+
+
+def test_coded_values_inside_identifier_sequences_are_not_identifiers() -> None:
+    """pydicom's CT_small holds "TEXT" (a code string) in such a sequence: "Basic Text SR" became
+    "Basic <redacted> SR" in the rejection details."""
+    item = pydicom.Dataset()
+    item.ValueType, item.RequestedProcedureID = "TEXT", "RQ-7781-Pemberton"
+    ds = pydicom.Dataset()
+    ds.RequestAttributesSequence = pydicom.Sequence([item])
+    assert identifier_values(ds) == {"RQ-7781-Pemberton"}

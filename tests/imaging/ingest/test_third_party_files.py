@@ -46,6 +46,8 @@ def test_every_sample_is_accounted_for(scanned) -> None:
     ]
     assert missing == []
     assert all(r.detail for r in scanned.rejections)
+    # fillers and code strings in identifier fields ("TEXT", "NAME^PATIENT") must not blank the messages
+    assert [r.detail for r in scanned.rejections if "<redacted>" in r.detail] == []
 
 
 def test_known_samples_get_their_reasons(scanned) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
 
 #: Volume files read with SimpleITK, by suffix, and their ``source_format``.
 VOLUME_SUFFIXES: dict[str, str] = {".nii.gz": "nifti", ".nii": "nifti", ".mhd": "mhd", ".mha": "mha"}
-_ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
+#: DICOM files compressed one by one (test suites and some exports ship them so); never read compressed.
+_COMPRESSED_DICOM = re.compile(r"\.(dcm|dicom|ima)\.(gz|bz2|xz|z)$", re.IGNORECASE)
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
 
 
 @dataclass
@@ -57,7 +60,7 @@ def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
     Entries that cannot be read as files become rejections here, so that every name under ``root`` is
     either indexed, rejected with a reason or ignored by an ``ignore_globs`` pattern.
     """
-    if root.is_file() and root.name.lower().endswith(_ARCHIVE_SUFFIXES):
+    if root.is_file() and root.name.lower().endswith(ARCHIVE_SUFFIXES):
         raise NotADirectoryError(
             f"ingest.raw_dir '{root}' is an archive: unpack it (e.g. `unzip` or `tar -xf`) and point "
             "ingest.raw_dir at the folder it gives"
@@ -112,6 +115,14 @@ def _sort_file(path: Path, patterns: list[str], inventory: Inventory) -> None:
     fmt = volume_format(path)
     if fmt is not None:
         inventory.volumes.append((path, fmt))
+    elif _COMPRESSED_DICOM.search(path.name):
+        inventory.rejections.append(
+            Rejection(
+                str(path),
+                Reason.COMPRESSED_FILE,
+                "a compressed DICOM file; decompress it (e.g. `gunzip -r <folder>`) to have it read",
+            )
+        )
     elif any(fnmatch.fnmatch(path.name.lower(), p) for p in patterns):
         inventory.ignored.append(path)
     else:

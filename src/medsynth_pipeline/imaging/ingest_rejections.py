@@ -18,6 +18,7 @@ class Reason(StrEnum):
     NOT_DICOM = "not_dicom"
     UNREADABLE_FILE = "unreadable_file"
     BAD_FILE_NAME = "bad_file_name"
+    COMPRESSED_FILE = "compressed_file"
     TRUNCATED = "truncated"
     CORRUPT_HEADER = "corrupt_header"
     NO_PIXEL_DATA = "no_pixel_data"
@@ -45,6 +46,7 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.NOT_DICOM: "not a DICOM file (no DICM marker and no DICOM data elements)",
     Reason.UNREADABLE_FILE: "the file cannot be opened or read (permissions, I/O error, broken link, not a file)",
     Reason.BAD_FILE_NAME: "a file or folder name that is not valid UTF-8; outputs cannot record it, rename it",
+    Reason.COMPRESSED_FILE: "a gzip/bzip2/xz-compressed DICOM file (.dcm.gz); decompress it to have it read",
     Reason.TRUNCATED: "the file ends before its data does (interrupted copy or download)",
     Reason.CORRUPT_HEADER: "a DICOM file whose header cannot be parsed",
     Reason.NO_PIXEL_DATA: "a DICOM object without an image (structured report, presentation state, ...)",

@@ -26,6 +26,7 @@ from medsynth_pipeline.imaging.dicom_deid import (
     redact_identifiers,
     redact_text,
 )
+from medsynth_pipeline.imaging.dicom_inventory import ARCHIVE_SUFFIXES
 from medsynth_pipeline.imaging.dicom_scan import DicomHeader, quiet_pydicom, read_header, take_inventory
 from medsynth_pipeline.imaging.dicom_series import (
     common_folder,
@@ -96,6 +97,12 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
         "ingest: %d candidate DICOM files, %d volume files, %d ignored by name under %s",
         len(inventory.dicom_candidates), len(inventory.volumes), len(inventory.ignored), raw_dir,
     )  # fmt: skip
+    archives = [p.name for p in inventory.ignored if p.name.lower().endswith(ARCHIVE_SUFFIXES)]
+    if archives:
+        logger.warning(
+            "ingest: %d archive(s) under raw_dir are not read (%s); unpack them to have their images indexed",
+            len(archives), ", ".join(archives[:3]) + (", ..." if len(archives) > 3 else ""),
+        )  # fmt: skip
     headers, rejections = _scan_headers(inventory.dicom_candidates, options.progress)
     rejections = inventory.rejections + rejections
     scanned = time.perf_counter()

@@ -5,6 +5,7 @@ padding after the pixel data. Each must be indexed or rejected with a reason, an
 
 from __future__ import annotations
 
+import gzip
 import os
 import struct
 from pathlib import Path
@@ -187,3 +188,16 @@ def test_an_empty_file_says_it_is_empty(tmp_path: Path) -> None:
     (tmp_path / "IM0001").write_bytes(b"")
     rejection = read_header(tmp_path / "IM0001")
     assert rejection.reason == Reason.NOT_DICOM and rejection.detail.startswith("empty file (0 bytes")
+
+
+def test_compressed_dicom_is_rejected_and_archives_are_named_in_the_log(
+    one_file: bytes, tmp_path: Path, caplog
+) -> None:
+    """nibabel ships its Siemens samples as .dcm.gz; they were ignored by name without a word."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw/IM1.dcm.gz").write_bytes(gzip.compress(one_file))
+    (tmp_path / "raw/PROSTATEx.zip").write_bytes(b"PK\x03\x04")
+    with caplog.at_level("WARNING"):
+        result = scan(tmp_path / "raw")
+    assert reasons_by_name(result, tmp_path / "raw") == {"IM1.dcm.gz": Reason.COMPRESSED_FILE}
+    assert "1 archive(s) under raw_dir are not read (PROSTATEx.zip)" in caplog.text

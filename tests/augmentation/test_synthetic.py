@@ -10,6 +10,8 @@ from medsynth_pipeline.models.kitchen_seah import KitchenSeahGenerator
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
 from medsynth_pipeline.training.registry import build_system
 
+from ..torch_threads import torch_threads
+
 SPEC = {
     "architecture": "prostategan",
     "generator": {"latent_dim": 8, "embedding_dim": 4, "width": 8},
@@ -22,14 +24,12 @@ SPEC = {
 @pytest.fixture(scope="module")
 def dark_and_bright_generator() -> dict:
     """A conditional generator trained on class 0 = dark images, class 1 = bright images."""
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
     gen = torch.Generator().manual_seed(0)
     labels = torch.arange(64) % 2
     images = ((labels.float() * 1.4 - 0.7).view(-1, 1, 1, 1) + 0.1 * torch.randn(64, 1, 32, 32, generator=gen)).clamp(-1, 1)
-    result = Trainer(lambda: build_system(SPEC, channels=1, image_size=32, num_classes=2),
-                     TrainingData(images, labels), TrainerConfig(iterations=80, batch_size=32)).fit()
-    torch.set_num_threads(saved)
+    with torch_threads(1):  # module fixtures are set up before the function-scoped one_cpu_thread
+        result = Trainer(lambda: build_system(SPEC, channels=1, image_size=32, num_classes=2),
+                         TrainingData(images, labels), TrainerConfig(iterations=80, batch_size=32)).fit()
     return result.system.export_generator() | {
         "model": "toy", "class_values": [6, 7],
         "class_attributes": [{"clin_sig": False, "gleason_sum": 6}, {"clin_sig": True, "gleason_sum": 7}],

@@ -15,13 +15,7 @@ from medsynth_pipeline.models.kitchen_seah import (
 from medsynth_pipeline.models.latent import interpolate_latents, load_generator
 from medsynth_pipeline.models.prostategan import ProstateGANDiscriminator, ProstateGANGenerator
 
-
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)  # small convs: threads only contend on CI's 2 shared cores
-    yield
-    torch.set_num_threads(saved)
+from ..torch_threads import one_cpu_thread  # noqa: F401
 
 
 def _shapes(model: nn.Module, kinds: tuple[type, ...], *inputs) -> list[tuple[int, ...]]:

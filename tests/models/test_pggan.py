@@ -15,13 +15,7 @@ from medsynth_pipeline.models.pggan import (
 )
 from medsynth_pipeline.models.pggan_layers import downscale2d, upscale2d
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and CI's two cores are shared
-    yield
-    torch.set_num_threads(before)
+from ..torch_threads import one_cpu_thread  # noqa: F401
 
 
 def _arch(**overrides: int) -> PGGANArchitecture:

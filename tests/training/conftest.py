@@ -12,6 +12,8 @@ from medsynth_pipeline.training import TrainingData
 from medsynth_pipeline.training.registry import build_system
 from medsynth_pipeline.training.system import GANSystem
 
+from ..torch_threads import one_cpu_thread  # noqa: F401
+
 # The smallest members of the family: Kitchen & Seah has noise + dropout in D (the RNG a resume must
 # restore), DCGAN at 8×8 is the cheapest BatchNorm system.
 TINY_KS = {
@@ -29,15 +31,6 @@ TINY_DCGAN = {
     "discriminator": {"width": 4},
     "loss": {"name": "non_saturating"},
 }
-
-
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    """Tiny networks run fastest on one thread, and CI's 2 shared cores are not oversubscribed."""
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(saved)
 
 
 def factory(spec: dict[str, Any], channels: int, size: int, classes: int = 0) -> Callable[[], GANSystem]:

@@ -23,15 +23,6 @@ SPEC = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny networks run fastest on one thread, and CI's two cores are shared with other tests."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _data(n: int = 12, size: int = 8, labels: bool = False) -> TrainingData:
     g = torch.Generator().manual_seed(5)
     images = torch.rand(n, 1, size, size, generator=g) * 2 - 1

@@ -77,23 +77,24 @@ def test_resume_after_crash_gives_the_uninterrupted_result(ks_data: TrainingData
 
 
 _KILLED_RUN = """
-import os, signal, sys, torch
-sys.path.insert(0, {tests!r})
-from training.conftest import TINY_KS, factory
+import os, signal, torch
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
+from medsynth_pipeline.training.registry import build_system
+TINY_KS = {tiny_ks!r}
 data = TrainingData(torch.load({data!r}, weights_only=True))
 cfg = TrainerConfig(iterations=8, batch_size=10, seed=5, checkpoint_dir={ckpt!r}, checkpoint_every=2)
 def die(done, system):
     if done == 5:
         os.kill(os.getpid(), signal.SIGKILL)  # kill -9: no cleanup, no final checkpoint
-Trainer(factory(TINY_KS, 3, 16), data, cfg, callbacks=[die]).fit()
+Trainer(lambda: build_system(TINY_KS, channels=3, image_size=16, num_classes=0), data, cfg, callbacks=[die]).fit()
 """
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_resume_after_kill_9(ks_data: TrainingData, tmp_path: Path) -> None:
     torch.save(ks_data.images, tmp_path / "data.pt")
-    script = _KILLED_RUN.format(tests=str(Path(__file__).parents[1]), data=str(tmp_path / "data.pt"),
+    # the spec travels as a literal: the tests tree is not importable outside pytest
+    script = _KILLED_RUN.format(tiny_ks=TINY_KS, data=str(tmp_path / "data.pt"),
                                 ckpt=str(tmp_path / "ckpt"))
     env = {**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())}
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], env=env, capture_output=True, timeout=120)

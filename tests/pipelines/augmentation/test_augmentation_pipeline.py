@@ -21,20 +21,14 @@ from medsynth_pipeline.pipelines.augmentation import create_pipeline
 from medsynth_pipeline.pipelines.gan_training import MODELS
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
+from ...torch_threads import one_cpu_thread  # noqa: F401
+
 SHAPES = {"prostategan_32": (1, 32), "kitchen_seah_16mm": (3, 16), "mpmri_64": (2, 64)}
 
 
 class KeptMemoryDataset(MemoryDataset):
     def _release(self) -> None:  # keep outputs for the assertions
         pass
-
-
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(saved)
 
 
 def _generators() -> dict[str, dict[str, Any]]:

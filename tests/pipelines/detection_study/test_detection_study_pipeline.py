@@ -26,6 +26,8 @@ from medsynth_pipeline.pipelines.detection_study import create_pipeline
 from medsynth_pipeline.pipelines.detection_study.nodes import condition_label
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
+from ...torch_threads import torch_threads
+
 SPLITS = {"train": 6, "val": 3, "test": 3}
 
 
@@ -72,7 +74,6 @@ def parameters(project_root: Path) -> dict[str, Any]:
 
 
 def _run(parameters: dict[str, Any]) -> dict[str, Any]:
-    torch.set_num_threads(1)
     pipeline = create_pipeline()
     slices, metadata = _slices()
     generator, critics = _generator_and_critics()
@@ -93,11 +94,8 @@ def _run(parameters: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def outputs(parameters: dict[str, Any]) -> dict[str, Any]:
-    before = torch.get_num_threads()
-    try:
+    with torch_threads(1):
         return _run(parameters)
-    finally:
-        torch.set_num_threads(before)
 
 
 def test_table_1_has_the_four_conditions_with_confidence_intervals(outputs: dict[str, Any]) -> None:

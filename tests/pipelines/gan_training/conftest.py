@@ -13,6 +13,8 @@ from kedro.io import MemoryDataset
 
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
+from ...torch_threads import one_cpu_thread  # noqa: F401
+
 # preset -> (channels, size) as in parameters_patches.yml
 PRESET_SHAPES = {"prostategan_32": (["ADC"], 32), "kitchen_seah_16mm": (["T2W", "ADC", "KTRANS"], 16),
                  "mpmri_64": (["ADC", "T2W"], 64)}
@@ -60,11 +62,3 @@ def tiny_patches(preset: str) -> tuple[dict[str, Any], pd.DataFrame]:
 def test_parameters(project_root: Path) -> dict[str, Any]:
     """conf/base parameters merged with conf/test, as ``kedro run --env=test`` sees them."""
     return load_parameters(project_root, "test")
-
-
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny networks: threads only contend on CI's 2 shared cores
-    yield
-    torch.set_num_threads(saved)

@@ -16,15 +16,8 @@ from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.pggan import PerClassGenerator, PGGANGenerator
 from medsynth_pipeline.pipelines.pggan import create_pipeline
 
+from ...torch_threads import one_cpu_thread, torch_threads  # noqa: F401
 from .conftest import KeptMemoryDataset, lesions, load_parameters, patient_splits, registered_volumes
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and CI's two cores are shared
-    yield
-    torch.set_num_threads(before)
 
 
 def _run(parameters: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
@@ -47,12 +40,8 @@ def _run(parameters: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def outputs(test_parameters: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # module fixtures are set up before the function-scoped _one_thread
-    try:
+    with torch_threads(1):  # module fixtures are set up before the function-scoped one_cpu_thread
         return _run(test_parameters, tmp_path_factory.mktemp("pggan"))
-    finally:
-        torch.set_num_threads(before)
 
 
 def test_slices_are_labelled_padded_and_split(outputs: dict[str, Any]) -> None:

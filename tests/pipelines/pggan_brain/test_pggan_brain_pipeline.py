@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pytest
 import SimpleITK as sitk
-import torch
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
@@ -18,6 +17,8 @@ from PIL import Image
 from medsynth_pipeline.pipelines.pggan.nodes import brain_slices
 from medsynth_pipeline.pipelines.pggan_brain import create_pipeline
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
+
+from ...torch_threads import torch_threads
 
 N_CASES = 10
 
@@ -102,10 +103,8 @@ def test_missing_folder_is_a_clear_error(parameters) -> None:
 
 @pytest.fixture()
 def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny networks: one thread is fastest, and CI's two cores are shared
-    yield
-    torch.set_num_threads(before)
+    with torch_threads(1):
+        yield
 
 
 def test_brats_source_runs_the_pggan_and_the_study(parameters, tmp_path: Path, one_thread) -> None:

@@ -52,6 +52,7 @@ def enhanced_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeome
         keys = {
             "stack_id": _group_value(ds, frame, "FrameContentSequence", "StackID"),
             "b_value": _group_value(ds, frame, "MRDiffusionSequence", "DiffusionBValue"),
+            "diffusion_direction": _direction(ds, frame),
             "echo_time": _group_value(ds, frame, "MREchoSequence", "EffectiveEchoTime"),
             "temporal_position": _group_value(ds, frame, "FrameContentSequence", "TemporalPositionIndex"),
             "dimension_index": _dimension_index(ds, frame, spatial),
@@ -76,6 +77,12 @@ def enhanced_frame_geometries(ds: pydicom.Dataset, path: str) -> list[SliceGeome
 
 #: Dimension index pointers that order frames in space (within a stack) rather than separate stacks.
 _SPATIAL_POINTERS = frozenset({0x00209057, 0x00200032})  # InStackPositionNumber, ImagePositionPatient
+
+
+def _direction(ds: pydicom.Dataset, frame: int) -> str | None:
+    gradient = _group_value(ds, frame, "MRDiffusionSequence", "DiffusionGradientDirectionSequence")
+    direction = floats(gradient[0].get("DiffusionGradientOrientation"), 3) if gradient else None
+    return "/".join(f"{v:.3g}" for v in direction) if direction is not None else None
 
 
 def _spatial_dimensions(ds: pydicom.Dataset) -> set[int]:

@@ -70,21 +70,16 @@ HEADER_KEYWORDS: tuple[str, ...] = (
     "AcquisitionNumber", "ImagesInAcquisition", "TemporalPositionIdentifier", "ImagePositionPatient", "ImageOrientationPatient",
     "PixelSpacing", "SliceThickness", "SpacingBetweenSlices", "EchoTime", "TriggerTime", "DiffusionBValue",
     "NumberOfFrames", "Rows", "Columns", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
-    "RescaleSlope", "RescaleIntercept",
+    "RescaleSlope", "RescaleIntercept", "DiffusionGradientOrientation",
     "SharedFunctionalGroupsSequence", "PerFrameFunctionalGroupsSequence", "DimensionIndexSequence",
     "DirectoryRecordSequence",
 )  # fmt: skip
-_SIEMENS_PRIVATE = (
-    0x00190010,
-    0x00190011,
-    0x00190012,
-    0x0019100C,
-    0x0019110C,
-    0x0019120C,
-    0x0019100A,
-    0x0019110A,
-    0x0019120A,
-)  # b-value, images in a mosaic
+#: The "SIEMENS MR HEADER" block in any of its first three slots: creators, then (per slot) the number of
+#: images in a mosaic (xx0A), the b-value (xx0C) and the diffusion gradient direction (xx0E).
+_SIEMENS_PRIVATE = tuple(
+    [0x00190010, 0x00190011, 0x00190012]
+    + [0x00190000 | slot << 8 | element for slot in (0x10, 0x11, 0x12) for element in (0x0A, 0x0C, 0x0E)]
+)
 HEADER_TAGS: list[int] = sorted(
     {int(tag_for_keyword(k)) for k in HEADER_KEYWORDS + DIRECT_IDENTIFIER_KEYWORDS} | set(_SIEMENS_PRIVATE)
 )
@@ -278,6 +273,7 @@ def single_slice_geometry(ds: pydicom.Dataset, where: str, b_value: float | None
     """Geometry and stack-separating values of a single-frame image (``b_value`` if already known)."""
     keys = {
         "b_value": b_value if b_value is not None else _b_value(ds),
+        "diffusion_direction": _diffusion_direction(ds),
         "echo_time": ds.get("EchoTime"),
         "temporal_position": ds.get("TemporalPositionIdentifier"),
         "trigger_time": ds.get("TriggerTime"),
@@ -312,6 +308,15 @@ def _b_value(ds: pydicom.Dataset) -> float | None:
     # Siemens keeps it in a private element (real ProstateX diffusion series rely on it); look for the
     # creator in the first slots directly, private_block() would scan the whole group
     return float_or_none(_private_text(_siemens_value(ds, 0x0C, lambda v: v)))
+
+
+def _diffusion_direction(ds: pydicom.Dataset) -> str | None:
+    """The diffusion gradient direction as ``x/y/z`` (standard element, else Siemens' private one)."""
+    value = ds.get("DiffusionGradientOrientation")
+    if value is None:
+        value = _siemens_value(ds, 0x0E, lambda v: struct.unpack("<3d", v[:24]) if len(v) >= 24 else None)
+    direction = floats(value, 3)
+    return "/".join(f"{v:.3g}" for v in direction) if direction is not None else None
 
 
 def _mosaic_detail(ds: pydicom.Dataset) -> str:

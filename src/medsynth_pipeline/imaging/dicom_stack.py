@@ -8,6 +8,7 @@ evenly spaced positions along the slice normal; otherwise it is rejected with th
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,9 +16,10 @@ import numpy as np
 
 from medsynth_pipeline.imaging.ingest_rejections import Reason
 
-#: Tags that separate stacks sharing slice positions, tried in this order.
+#: Tags that separate stacks sharing slice positions, tried one at a time in this order, then in pairs.
 STACK_KEYS: tuple[str, ...] = (
     "b_value",
+    "diffusion_direction",
     "echo_time",
     "stack_id",
     "temporal_position",
@@ -26,6 +28,9 @@ STACK_KEYS: tuple[str, ...] = (
     "image_type",
     "dimension_index",
 )
+
+#: Keys tried only together with another (a direction alone would leave the b=0 stack unlabelled).
+_PAIRED_ONLY = frozenset({"diffusion_direction"})
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def split_stacks(
     if not _has_duplicate_positions(slices, tol):
         return [("", slices)]
     uneven = None
-    for name in STACK_KEYS:
+    for name in (k for k in STACK_KEYS if k not in _PAIRED_ONLY):
         groups: dict[str, list[SliceGeometry]] = defaultdict(list)
         for s in slices:
             groups[s.key(name) or ""].append(s)
@@ -114,6 +119,15 @@ def split_stacks(
             uneven = uneven or split
     if uneven is not None:
         return uneven
+    # diffusion series of some vendors repeat each position per b-value *and* gradient direction
+    for pair in itertools.combinations(STACK_KEYS, 2):
+        groups = defaultdict(list)
+        for s in slices:
+            groups[" ".join(f"{name}={s.key(name)}" for name in pair if s.key(name))].append(s)
+        if len({len(g) for g in groups.values()}) == 1 and not any(
+            _has_duplicate_positions(g, tol) for g in groups.values()
+        ):
+            return [(label, groups[label]) for label in sorted(groups, key=_pair_key)]
     n_positions = len({_rounded(s.position, tol) for s in slices if s.position is not None})
     raise StackError(
         Reason.DUPLICATE_SLICES,
@@ -259,6 +273,10 @@ def _rounded(position: tuple[float, float, float] | None, tol: GeometryTolerance
     if position is None:
         return ()
     return tuple(int(round(v / max(tol.duplicate_position_mm, 1e-6))) for v in position)
+
+
+def _pair_key(label: str) -> tuple[tuple[float, str], ...]:
+    return tuple(_natural_key(part.partition("=")[2]) for part in label.split(" "))
 
 
 def _natural_key(value: str) -> tuple[float, str]:

@@ -230,3 +230,34 @@ def test_a_4d_enhanced_object_is_split_by_its_dimension_index(factory, tmp_path:
     assert index["size_z"].tolist() == [n, n]
     second = sitk.GetArrayFromImage(read_volume(index.iloc[1]))
     np.testing.assert_array_equal(second, values[n:])
+
+
+def test_a_diffusion_series_with_several_directions_per_b_value(factory, tmp_path: Path) -> None:
+    """Each position holds b=0 and b=800 along three gradient directions (a Philips/GE-style export): no
+    single tag separated the stacks, so the whole series was rejected as duplicate_slices."""
+    directions = [None, (1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)]
+    n = 3
+    per_slice = {"DiffusionBValue": [], "ImagePositionPatient": [], "InstanceNumber": []}
+    for k, direction in enumerate(directions):
+        for z in range(n):
+            per_slice["DiffusionBValue"].append(0.0 if direction is None else 800.0)
+            per_slice["ImagePositionPatient"].append([0.0, 0.0, 3.0 * z])
+            per_slice["InstanceNumber"].append(1 + k * n + z)
+    paths, values = factory.write_series(
+        tmp_path, n_slices=len(directions) * n, per_slice=per_slice, description="ep2d_diff_tra"
+    )
+    for path, k in zip(paths, [k for k in range(len(directions)) for _ in range(n)], strict=True):
+        if directions[k] is not None:
+            factory.rewrite(
+                [path], lambda ds, d=directions[k]: setattr(ds, "DiffusionGradientOrientation", list(d))
+            )
+    index = scan(tmp_path).series_index
+    assert index["stack"].tolist() == [
+        "b_value=0",
+        "b_value=800 diffusion_direction=0/0/1",
+        "b_value=800 diffusion_direction=0/1/0",
+        "b_value=800 diffusion_direction=1/0/0",
+    ]
+    assert set(index["size_z"]) == {n} and index["volume_id"].nunique() == 4 and set(index["kind"]) == {"DWI"}
+    x_direction = sitk.GetArrayFromImage(read_volume(index.iloc[3]))
+    np.testing.assert_array_equal(x_direction, values[n : 2 * n])

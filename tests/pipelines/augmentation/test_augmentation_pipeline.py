@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
@@ -22,13 +22,9 @@ from medsynth_pipeline.pipelines.gan_training import MODELS
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import one_cpu_thread  # noqa: F401
+from ..conftest import KeptMemoryDataset
 
 SHAPES = {"prostategan_32": (1, 32), "kitchen_seah_16mm": (3, 16), "mpmri_64": (2, 64)}
-
-
-class KeptMemoryDataset(MemoryDataset):
-    def _release(self) -> None:  # keep outputs for the assertions
-        pass
 
 
 def _generators() -> dict[str, dict[str, Any]]:

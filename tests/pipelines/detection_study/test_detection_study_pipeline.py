@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
@@ -27,13 +27,9 @@ from medsynth_pipeline.pipelines.detection_study.nodes import condition_label
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import torch_threads
+from ..conftest import KeptMemoryDataset
 
 SPLITS = {"train": 6, "val": 3, "test": 3}
-
-
-class KeptMemoryDataset(MemoryDataset):
-    def _release(self) -> None:
-        pass
 
 
 def _slices() -> tuple[dict[str, Any], pd.DataFrame]:

@@ -15,12 +15,14 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.pipelines.evaluation.pipeline import across_models, model_pipeline
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
+
+from ..conftest import KeptMemoryDataset
 
 SPLITS = {"train": 6, "val": 3, "test": 3}
 MODEL = {"name": "toy", "select": {"split": "train", "rows": {"is_lesion": True}, "channels": ["ADC"],
@@ -119,13 +121,6 @@ def toy_catalog(parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:
                         "augmentation.toy.classical_metadata": classical_meta}.items():
         catalog[name] = value
     return catalog
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """A memory dataset the runner cannot release, so tests can read intermediate outputs afterwards."""
-
-    def _release(self) -> None:
-        pass
 
 
 def run_in_memory(pipeline: Pipeline, catalog: DataCatalog) -> DataCatalog:

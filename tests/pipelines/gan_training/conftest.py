@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
-from kedro.io import MemoryDataset
 
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
@@ -19,13 +18,6 @@ from ...torch_threads import one_cpu_thread  # noqa: F401
 PRESET_SHAPES = {"prostategan_32": (["ADC"], 32), "kitchen_seah_16mm": (["T2W", "ADC", "KTRANS"], 16),
                  "mpmri_64": (["ADC", "T2W"], 64)}
 GLEASON = ["3+3", "3+4", "4+3", "3+4", None, "3+3", "4+4", "3+4", None, None, "3+4", "3+3"]
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """The runner releases intermediate datasets once consumed; the tests still want to look at them."""
-
-    def _release(self) -> None:
-        pass
 
 
 def load_parameters(project_root: Path, env: str) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.pipelines.gan_training import MODELS, create_pipeline
 from medsynth_pipeline.pipelines.gan_training.pipeline import model_template
 
-from .conftest import KeptMemoryDataset, tiny_patches
+from ..conftest import KeptMemoryDataset
+from .conftest import tiny_patches
 
 FIGURES = ("progress_grid", "loss_curves", "real_vs_synthetic", "latent_interpolation")
 

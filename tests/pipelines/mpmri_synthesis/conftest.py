@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 import torch
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
+
+from ..conftest import KeptMemoryDataset
 
 SIZE = 64
 SPLITS = {"train": 5, "val": 2, "test": 2}
@@ -69,13 +71,6 @@ def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             _flat(f"{prefix}.{key}", inner, out)
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """A memory dataset the runner cannot release, so tests can read intermediate outputs afterwards."""
-
-    def _release(self) -> None:
-        pass
 
 
 def run_study(pipeline: Pipeline, parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:

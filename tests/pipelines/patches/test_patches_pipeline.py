@@ -23,6 +23,8 @@ from medsynth_pipeline.pipelines.patches.nodes import (
     summarise_patches,
 )
 
+from ..conftest import KeptMemoryDataset
+
 ROOT = Path(__file__).resolve().parents[3]
 N_PATIENTS = 8
 BACKGROUND_ADC, LESION_ADC = 1800.0, 700.0
@@ -71,13 +73,6 @@ def _lesions() -> pd.DataFrame:
                      "gleason": "3+4" if n % 3 == 0 else pd.NA})  # fmt: skip
     table = pd.DataFrame(rows)
     return table.astype({"ggg": "Int64", "gleason": "string"})
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """The runner releases intermediate datasets once consumed; the test still wants to look at them."""
-
-    def _release(self) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

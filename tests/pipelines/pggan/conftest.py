@@ -10,19 +10,11 @@ import pandas as pd
 import pytest
 import SimpleITK as sitk
 from kedro.config import OmegaConfigLoader
-from kedro.io import MemoryDataset
 
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 N_PATIENTS = 6
 SPLIT = {0: "train", 1: "train", 2: "train", 3: "train", 4: "val", 5: "test"}
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """The runner releases intermediate datasets once consumed; the tests still want to look at them."""
-
-    def _release(self) -> None:
-        pass
 
 
 def lesion_centre(n: int) -> tuple[float, float, float]:

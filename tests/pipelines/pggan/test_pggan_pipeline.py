@@ -17,7 +17,8 @@ from medsynth_pipeline.models.pggan import PerClassGenerator, PGGANGenerator
 from medsynth_pipeline.pipelines.pggan import create_pipeline
 
 from ...torch_threads import one_cpu_thread, torch_threads  # noqa: F401
-from .conftest import KeptMemoryDataset, lesions, load_parameters, patient_splits, registered_volumes
+from ..conftest import KeptMemoryDataset
+from .conftest import lesions, load_parameters, patient_splits, registered_volumes
 
 
 def _run(parameters: dict[str, Any], tmp_path: Path) -> dict[str, Any]:

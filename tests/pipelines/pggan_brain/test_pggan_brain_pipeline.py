@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
+from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 from PIL import Image
 
@@ -19,13 +19,9 @@ from medsynth_pipeline.pipelines.pggan_brain import create_pipeline
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import torch_threads
+from ..conftest import KeptMemoryDataset
 
 N_CASES = 10
-
-
-class KeptMemoryDataset(MemoryDataset):
-    def _release(self) -> None:
-        pass
 
 
 def write_brats(root: Path) -> Path:

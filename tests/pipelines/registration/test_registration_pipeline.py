@@ -13,14 +13,9 @@ from medsynth_pipeline.imaging.registration import box_corners, identity_at, max
 from medsynth_pipeline.pipelines.registration import create_pipeline
 from medsynth_pipeline.pipelines.registration.nodes import plot_registration_check, register_and_crop
 
+from ..conftest import KeptMemoryDataset
+
 LESION = (12.0, 10.0, 5.0)
-
-
-class KeptMemoryDataset(MemoryDataset):
-    """The runner releases intermediate datasets once consumed; the test still wants to look at them."""
-
-    def _release(self) -> None:
-        pass
 
 
 def _transform(row) -> sitk.Euler3DTransform:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +12,8 @@ from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.pipelines.stitch_ablation.pipeline import VARIANTS, create_pipeline
 
 # The toy patches, parameters and runner of the mpmri_synthesis pipeline tests (same data contract).
-_spec = importlib.util.spec_from_file_location(
-    "mpmri_toy", Path(__file__).resolve().parents[1] / "mpmri_synthesis" / "conftest.py")
-toy = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(toy)
+from ..mpmri_synthesis import conftest as toy
+
 test_parameters = toy.test_parameters
 
 

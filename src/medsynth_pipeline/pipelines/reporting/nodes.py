@@ -147,6 +147,20 @@ def plot_roc(predictions: pd.DataFrame, title: str) -> Figure:
     return roc_curves_figure(predictions, title) if len(predictions) else _message_figure(f"{title}: not computed")
 
 
+def plot_augmentation_roc(predictions: pd.DataFrame) -> Figure:
+    return plot_roc(predictions, "Augmentation study: ROC on the real test split")
+
+
+def augmentation_study_tables(
+    summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    return study_tables(summary, runs, params, "augmentation_study")
+
+
+def tstr_tables(summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
+    return study_tables(summary, runs, params, "tstr")
+
+
 def plot_tstr_roc(predictions: pd.DataFrame, runs: pd.DataFrame) -> Figure:
     if len(predictions):
         return roc_curves_figure(predictions, "TSTR vs TRTR on the real test split")

@@ -20,10 +20,8 @@ from medsynth_pipeline.pipelines.reporting.nodes import (
     plot_learning_curves,
     plot_memorisation_distances,
     plot_memorisation_pairs,
-    plot_roc,
     plot_tsne,
     plot_tstr_roc,
-    study_tables,
     table_ii_tables,
     write_report,
 )
@@ -35,8 +33,7 @@ PER_MODEL_INPUTS = ("augmentation_predictions", "augmentation_histories", "tstr_
 def model_template() -> Pipeline:
     """Per-model figures before namespacing (their names are the keys of ``nodes.FIGURES``)."""
     nodes = [
-        Node(partial(plot_roc, title="Augmentation study: ROC on the real test split"), "augmentation_predictions",
-             "roc_augmentation", name="plot_roc_augmentation"),
+        Node(plot_augmentation_roc, "augmentation_predictions", "roc_augmentation", name="plot_roc_augmentation"),
         Node(plot_intervals, ["augmentation_study_summary", "params:model", "params:reporting"],
              "intervals_augmentation", name="plot_intervals_augmentation"),
         Node(plot_learning_curves, "augmentation_histories", "learning_curves_augmentation",
@@ -72,11 +69,11 @@ def tables_and_report(models: list[str]) -> Pipeline:
              name="reporting_gan_comparison_tables"),
         Node(table_ii_tables, ["evaluation.gan_comparison_summary", "params:reporting"],
              ["reporting.table_ii_csv", "reporting.table_ii_markdown"], name="reporting_table_ii"),
-        Node(partial(study_tables, study="augmentation_study"),
+        Node(augmentation_study_tables,
              ["evaluation.augmentation_study_summary", "evaluation.augmentation_study_runs", "params:reporting"],
              ["reporting.augmentation_study_csv", "reporting.augmentation_study_markdown"],
              name="reporting_augmentation_study_tables"),
-        Node(partial(study_tables, study="tstr"), ["evaluation.tstr_summary", "evaluation.tstr_runs", "params:reporting"],
+        Node(tstr_tables, ["evaluation.tstr_summary", "evaluation.tstr_runs", "params:reporting"],
              ["reporting.tstr_csv", "reporting.tstr_markdown"], name="reporting_tstr_tables"),
         Node(memorisation_tables, "evaluation.memorisation_summary",
              ["reporting.memorisation_csv", "reporting.memorisation_markdown"], name="reporting_memorisation_tables"),

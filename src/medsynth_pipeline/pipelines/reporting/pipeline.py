@@ -13,9 +13,11 @@ from kedro.pipeline import Node, Pipeline
 
 from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
 from medsynth_pipeline.pipelines.reporting.nodes import (
+    augmentation_study_tables,
     gan_comparison_tables,
     memorisation_tables,
     mlflow_metrics,
+    plot_augmentation_roc,
     plot_intervals,
     plot_learning_curves,
     plot_memorisation_distances,
@@ -23,6 +25,7 @@ from medsynth_pipeline.pipelines.reporting.nodes import (
     plot_tsne,
     plot_tstr_roc,
     table_ii_tables,
+    tstr_tables,
     write_report,
 )
 

@@ -1,10 +1,19 @@
 """Kedro project settings."""
 
+import warnings
 from pathlib import Path
 
 from kedro.config import OmegaConfigLoader
 
 from medsynth_pipeline.hooks import MlflowProvenanceHook, StaleMlflowRunGuard
+
+# Third-party deprecation notices that say nothing about this project's run, repeated by every session;
+# they would bury the run's own log lines.
+for _message in (
+    r"register_new_resolver\(\) is deprecated",  # omegaconf, called by kedro and kedro-mlflow
+    r"One or more dataset names contain '\.'",  # kedro; dots here are namespaces shared across pipelines
+):
+    warnings.filterwarnings("ignore", message=_message, category=UserWarning)
 
 # kedro-mlflow registers its own hooks through its entry point; ours tags each MLflow run with the git
 # commit and, under Airflow, gathers a DAG run's tasks into one MLflow run.

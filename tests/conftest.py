@@ -25,6 +25,22 @@ def project_root() -> Path:
     return PROJECT_ROOT
 
 
+@pytest.fixture(scope="session")
+def factory():
+    """tests/fixtures_dicom/factory.py (DICOM fixture writers), loaded by path: test helpers are not importable
+    by name (a `tests` package of a dependency shadows ours in site-packages)."""
+    import importlib.util
+    import sys
+
+    name = "medsynth_test_fixtures_dicom"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "tests" / "fixtures_dicom" / "factory.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 @pytest.fixture(autouse=True)
 def isolated_mlflow_state(monkeypatch: pytest.MonkeyPatch):
     """Each test starts without the MLflow globals an earlier test's `kedro run` left behind.

@@ -41,11 +41,15 @@ def split_sizes(n: int, fractions: Mapping[str, float]) -> dict[str, int]:
 
 
 def split_patients(
-    patients: pd.DataFrame, fractions: Mapping[str, float], seed: int, stratify_by: str = "has_clin_sig"
+    patients: pd.DataFrame, fractions: Mapping[str, float], seed: int, stratify_by: str = "has_clin_sig",
+    test_folds: int = 0,
 ) -> pd.DataFrame:
-    """``patient_id, split, <stratify_by>`` for every patient of ``patients`` (one row each).
+    """``patient_id, split, <stratify_by>, fold`` for every patient of ``patients`` (one row each).
 
-    Deterministic for a given seed and patient set; independent of the row order of ``patients``.
+    ``test_folds`` > 1 deals the test patients into that many cross-validation folds (``fold`` 0..k-1),
+    round-robin along the interleaved order, so every fold holds the strata in the cohort's proportion;
+    patients of the other splits get ``fold`` -1. Deterministic for a given seed and patient set;
+    independent of the row order of ``patients``.
     """
     if patients["patient_id"].duplicated().any():
         dupes = sorted(patients.loc[patients["patient_id"].duplicated(), "patient_id"].unique())
@@ -60,4 +64,10 @@ def split_patients(
     ordered = table.iloc[np.argsort(keys, kind="stable")].reset_index(drop=True)
     sizes = split_sizes(len(ordered), fractions)
     ordered["split"] = np.repeat(list(sizes), list(sizes.values()))
-    return ordered[["patient_id", "split", stratify_by]].sort_values("patient_id").reset_index(drop=True)
+    ordered["fold"] = -1
+    if test_folds > 1:
+        test = np.flatnonzero(ordered["split"].to_numpy() == "test")
+        if len(test) < test_folds:
+            raise ValueError(f"splits: {len(test)} test patients cannot fill {test_folds} folds")
+        ordered.loc[test, "fold"] = np.arange(len(test)) % test_folds
+    return ordered[["patient_id", "split", stratify_by, "fold"]].sort_values("patient_id").reset_index(drop=True)

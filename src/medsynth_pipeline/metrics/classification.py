@@ -18,7 +18,7 @@ from scipy.stats import rankdata
 
 log = logging.getLogger(__name__)
 
-METRICS = ("accuracy", "sensitivity", "specificity", "roc_auc")
+METRICS = ("accuracy", "balanced_accuracy", "sensitivity", "specificity", "roc_auc")
 
 
 def _check(y_true: np.ndarray, probability: np.ndarray) -> None:
@@ -40,17 +40,21 @@ def roc_auc(y_true: np.ndarray, score: np.ndarray) -> float:
 
 
 def binary_metrics(y_true: np.ndarray, probability: np.ndarray, threshold: float = 0.5) -> dict[str, float]:
-    """Accuracy, sensitivity (TPR), specificity (TNR) and ROC AUC; NaN where a class is absent."""
+    """Accuracy, balanced accuracy, sensitivity (TPR), specificity (TNR) and ROC AUC; NaN where a class is absent."""
     y_true = np.asarray(y_true).astype(int)
     probability = np.asarray(probability, dtype=float)
     _check(y_true, probability)
     predicted = probability >= threshold
     positives, negatives = y_true == 1, y_true == 0
     both = positives.any() and negatives.any()
+    sensitivity = float(predicted[positives].mean()) if positives.any() else float("nan")
+    specificity = float((~predicted[negatives]).mean()) if negatives.any() else float("nan")
     return {
         "accuracy": float(np.mean(predicted == positives)),
-        "sensitivity": float(predicted[positives].mean()) if positives.any() else float("nan"),
-        "specificity": float((~predicted[negatives]).mean()) if negatives.any() else float("nan"),
+        # the expected accuracy on a class-balanced test set (002's 50/50 TestSet) without discarding images
+        "balanced_accuracy": (sensitivity + specificity) / 2.0,
+        "sensitivity": sensitivity,
+        "specificity": specificity,
         "roc_auc": roc_auc(y_true, probability) if both else float("nan"),
     }
 

@@ -34,12 +34,13 @@ Volumes = Mapping[str, VolumeOrLoader]
 
 
 def make_patient_splits(registered_volumes: Volumes, lesions: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
-    """``patient_splits``: every registered patient in exactly one of train/val/test, stratified by ClinSig."""
+    """``patient_splits``: every registered patient in exactly one of train/val/test, stratified by ClinSig;
+    the test (evaluation) patients dealt into ``test_folds`` cross-validation folds."""
     patients = sorted(volumes_by_patient(registered_volumes))
     clin_sig = lesions.assign(clin_sig=lesions["clin_sig"].fillna(False).astype(bool))
     positive = set(clin_sig.loc[clin_sig["clin_sig"], "patient_id"])
     table = pd.DataFrame({"patient_id": patients, "has_clin_sig": [p in positive for p in patients]})
-    splits = split_patients(table, params["fractions"], int(params["seed"]))
+    splits = split_patients(table, params["fractions"], int(params["seed"]), test_folds=int(params.get("test_folds", 0)))
     for split, group in splits.groupby("split"):
         logger.info("patient_splits: %s %d patients (%d with a ClinSig lesion)", split, len(group), group["has_clin_sig"].sum())
     return splits

@@ -78,7 +78,7 @@ def test_evaluate_and_summarise_a_small_study(splits: tuple[LabelledImages, ...]
     assert (result.runs["accuracy"] >= 0.75).all()  # the toy is separable and the GAN pool mimics it
     assert len(result.predictions) == 4 * len(test)
     summary = summarise_study(result.predictions, n_boot=100)
-    assert set(summary["metric"]) == {"accuracy", "sensitivity", "specificity", "roc_auc"}
+    assert set(summary["metric"]) == {"accuracy", "balanced_accuracy", "sensitivity", "specificity", "roc_auc"}
     row = summary.set_index(["condition", "metric"]).loc[("TRTR", "accuracy")]
     assert row["n_seeds"] == 2 and row["ci_low"] <= row["mean"] <= row["ci_high"]
 

@@ -69,7 +69,7 @@ def evaluate_conditions(
     history_columns = ["condition", "seed", "epoch", "train_loss", "val_loss", "val_accuracy"]
     prediction_columns = ["condition", "seed", "test_index", "patient_id", "label", "probability"]
     return StudyResult(
-        runs=pd.DataFrame(runs, columns=["condition", "seed", "accuracy", "sensitivity", "specificity", "roc_auc",
+        runs=pd.DataFrame(runs, columns=["condition", "seed", "accuracy", "balanced_accuracy", "sensitivity", "specificity", "roc_auc",
                                          "best_epoch", "epochs", "n_train"]),
         predictions=pd.concat(predictions, ignore_index=True) if predictions else pd.DataFrame(columns=prediction_columns),
         histories=pd.concat(histories, ignore_index=True)[history_columns] if histories

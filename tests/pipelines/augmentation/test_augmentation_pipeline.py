@@ -88,13 +88,25 @@ def test_synthetic_sets_are_class_balanced_and_marked(outputs: dict[str, Any]) -
     assert pairs["images"].min() >= 0 and pairs["images"].max() <= 1
 
 
-def test_classical_copies_of_the_training_split(outputs: dict[str, Any]) -> None:
+def test_classical_copies_of_every_patient(outputs: dict[str, Any]) -> None:
+    """split: null copies every patch; the cross-validated studies keep, per fold, those of its training patients."""
     copies = outputs["params"]["classical"]["copies"]
+    assert outputs["params"]["classical"]["split"] is None
     images, meta = outputs["augmentation.kitchen_seah.classical_images"], outputs["augmentation.kitchen_seah.classical_metadata"]
-    assert images["images"].shape == (3 * copies, 3, 16, 16)  # 3 train patches
-    assert meta["source_index"].tolist() == [0, 1, 2] * copies
+    assert images["images"].shape == (5 * copies, 3, 16, 16)  # 5 patches
+    assert meta["source_index"].tolist() == [0, 1, 2, 3, 4] * copies
+    assert meta["patient_id"].tolist() == ["a", "b", "c", "d", "e"] * copies  # each copy keeps its source patient
     assert (meta["augmentation"] == "classical").all() and not meta["is_synthetic"].any()
-    assert meta["clin_sig"].tolist() == [True, False, False] * copies  # labels follow their source
+    assert meta["clin_sig"].tolist() == [True, False, False, True, False] * copies  # labels follow their source
+
+
+def test_classical_copies_of_one_split() -> None:
+    from medsynth_pipeline.pipelines.augmentation.nodes import make_classical_set
+
+    patches, meta = _patches("kitchen_seah_16mm")
+    params = {"split": "train", "copies": 2, "seed": 0, "transform": {"flip_horizontal": True}}
+    images, copied = make_classical_set(patches, meta, params)
+    assert images["images"].shape[0] == 6 and set(copied["patient_id"]) == {"a", "b", "c"}
 
 
 def test_sample_figures(outputs: dict[str, Any]) -> None:

@@ -72,7 +72,7 @@ def test_parameters_resolve_to_a_valid_spec(project_root: Path, env: str) -> Non
     if env != "test":
         assert cohort["n_patients"] == 40 and cohort["preset"] == "prostatex"
     else:
-        assert cohort["n_patients"] <= 4 and cohort["preset"] == "tiny"
+        assert cohort["n_patients"] <= 5 and cohort["preset"] == "tiny"
 
 
 def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp_path: Path) -> None:
@@ -135,12 +135,12 @@ def test_kedro_run_logs_the_cohort_settings_to_mlflow(
 
     raw, truth = project / "data/01_raw/prostatex_like", project / "data/01_raw/prostatex_like_truth"
     assert (raw / "ProstateX-TrainingLesionInformationv2/ProstateX-Findings-Train.csv").is_file()
-    assert len(list((raw / "PROSTATEx").glob("ProstateX-*"))) == 3
+    assert len(list((raw / "PROSTATEx").glob("ProstateX-*"))) == 5
     assert (truth / "cohort_truth.csv").is_file()
 
     import mlflow
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
     (run,) = client.search_runs([client.get_experiment_by_name("medsynth_pipeline").experiment_id])
-    assert run.data.params["cohort.n_patients"] == "3" and run.data.params["cohort.preset"] == "tiny"
+    assert run.data.params["cohort.n_patients"] == "5" and run.data.params["cohort.preset"] == "tiny"
     assert {a.path for a in client.list_artifacts(run.info.run_id, "cohort")} == {"cohort/cohort_spec.json"}

@@ -24,7 +24,8 @@ from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ..conftest import KeptMemoryDataset
 
-SPLITS = {"train": 6, "val": 3, "test": 3}
+SPLITS = {"train": 6, "val": 3, "test": 6}
+TEST_FOLDS = 2  # test patients TE0..TE5 alternate between the two evaluation folds
 MODEL = {"name": "toy", "select": {"split": "train", "rows": {"is_lesion": True}, "channels": ["ADC"],
                                    "label_column": "clin_sig", "min_per_class": 1}}
 COPIED_PATCH = 0  # index of the real patch copied into synthetic set 0
@@ -68,7 +69,8 @@ def make_synthetic(patches: dict[str, Any], n_sets: int = 2, per_class: int = 12
                              "gleason_score": pd.NA, "zone": pd.NA, "is_synthetic": True, "split": "synthetic"})
     stacked = torch.tensor(np.stack(images), dtype=torch.float32)
     stacked[per_class] = patches["images"][COPIED_PATCH, 1:2]  # set 0, a CS image: exact copy of a training patch
-    return {"images": stacked, "channels": ["ADC"], "spacing_mm": 1.0, "source_model": "toy"}, pd.DataFrame(rows)
+    return {"images": stacked, "channels": ["ADC"], "spacing_mm": 1.0, "source_model": "toy",
+            "training_patients": [f"TR{p}" for p in range(SPLITS["train"])]}, pd.DataFrame(rows)
 
 
 def make_classical(patches: dict[str, Any], metadata: pd.DataFrame, copies: int = 2) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -77,6 +79,14 @@ def make_classical(patches: dict[str, Any], metadata: pd.DataFrame, copies: int 
     meta = pd.concat([metadata.loc[train].reset_index(names="source_index").assign(copy=k) for k in range(copies)],
                      ignore_index=True).assign(augmentation="classical", is_synthetic=False)
     return {"images": torch.cat(flipped), "channels": ["T2W", "ADC"], "spacing_mm": 1.0}, meta
+
+
+def make_splits(metadata: pd.DataFrame) -> pd.DataFrame:
+    """``patient_splits`` of the toy patches: generator patients (train, val) and the evaluation folds."""
+    splits = metadata.drop_duplicates("patient_id")[["patient_id", "split"]].assign(has_clin_sig=True)
+    number = splits["patient_id"].str[2:].astype(int)
+    splits["fold"] = np.where(splits["split"] == "test", number % TEST_FOLDS, -1)
+    return splits.reset_index(drop=True)
 
 
 def load_test_parameters(project_root: Path) -> dict[str, Any]:
@@ -111,7 +121,7 @@ def toy_catalog(parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:
     params["params:evaluation.inception"] = {**parameters["evaluation"]["inception"],
                                              "weights_path": str(weights_dir / "absent.pth")}
     params["params:gan_training.toy"] = MODEL
-    splits = metadata.drop_duplicates("patient_id")[["patient_id", "split"]].assign(has_clin_sig=True)
+    splits = make_splits(metadata)
     catalog = DataCatalog()
     for name, value in {**params, "patches.toy_preset.patches": patches, "patches.toy_preset.patch_metadata": metadata,
                         "patient_splits": splits,

@@ -8,14 +8,23 @@ import pandas as pd
 import pytest
 from kedro.io import DataCatalog
 
-from medsynth_pipeline.pipelines.evaluation.nodes import (
+from medsynth_pipeline.classification.cross_validation import GeneratorLeak
+from medsynth_pipeline.pipelines.evaluation.nodes import check_memorisation
+from medsynth_pipeline.pipelines.evaluation.study_nodes import (
     augmentation_study,
-    check_memorisation,
     slice_level_accuracy,
     tstr_study,
 )
 
-from .conftest import MODEL, make_classical, make_patches, make_synthetic, run_toy_evaluation
+from .conftest import (
+    MODEL,
+    TEST_FOLDS,
+    make_classical,
+    make_patches,
+    make_splits,
+    make_synthetic,
+    run_toy_evaluation,
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +59,18 @@ def test_memorisation_flags_the_injected_copy(outputs: DataCatalog) -> None:
 def test_augmentation_study_and_tstr_tables(outputs: DataCatalog) -> None:
     runs = outputs.load("evaluation.augmentation_study_runs")
     assert sorted(runs["condition"].unique()) == ["real", "real + GAN", "real + classical", "real + classical + GAN"]
-    assert len(runs) == 4 * 2  # conditions x seeds
+    assert len(runs) == 4 * 2 * TEST_FOLDS  # conditions x seeds x folds
+    predictions = outputs.load("evaluation.augmentation_study_predictions")
+    # out of fold: every evaluation patient is tested exactly once per condition and seed, never a generator patient
+    tested = predictions.groupby(["condition", "seed"])["patient_id"].apply(lambda p: sorted(set(p)))
+    assert all(patients == [f"TE{i}" for i in range(6)] for patients in tested)
+    assert predictions.groupby(["condition", "seed"])["test_index"].apply(lambda i: i.is_unique).all()
     summary = outputs.load("evaluation.augmentation_study_summary")
     row = summary.set_index(["condition", "metric"]).loc[("real + GAN", "sensitivity")]
     assert row["n_seeds"] == 2 and row["ci_low"] <= row["mean"] <= row["ci_high"]
     composition = outputs.load("evaluation.toy.augmentation_composition")
-    both = composition[composition["condition"] == "real + classical + GAN"].set_index(["source", "label"])["count"]
+    both = composition[(composition["condition"] == "real + classical + GAN") & (composition["fold"] == 0)].set_index(
+        ["source", "label"])["count"]
     assert both[("gan", 1)] == 8 and both[("classical", 0)] == 8  # the configured amount per class
     tstr = outputs.load("evaluation.tstr_runs")
     assert set(tstr["condition"]) == {"TRTR", "TSTR toy"}
@@ -63,23 +78,44 @@ def test_augmentation_study_and_tstr_tables(outputs: DataCatalog) -> None:
     assert set(tsne["panel"]) == {"real", "classical", "GAN"}
 
 
-def test_a_test_patient_never_reaches_training(test_parameters: dict[str, Any]) -> None:
+def test_paired_comparisons_and_verdicts(outputs: DataCatalog) -> None:
+    comparisons = outputs.load("evaluation.paired_comparisons")
+    pairs = set(zip(comparisons["study"], comparisons["condition"], comparisons["baseline"], strict=True))
+    assert {("augmentation study", "real + GAN", "real"), ("augmentation study", "real + classical + GAN", "real"),
+            ("augmentation study", "real + classical + GAN", "real + classical"), ("SCA", "synthetic CS", "real data"),
+            ("TSTR", "TSTR toy", "TRTR")} == pairs
+    auc = comparisons[comparisons["metric"] == "roc_auc"]
+    assert (auc["ci_low"] <= auc["difference"]).all() and (auc["difference"] <= auc["ci_high"]).all()
+    assert (auc["n_patients"] == 6).all()
+    verdicts = outputs.load("evaluation.verdicts")
+    assert len(verdicts) == len(pairs)
+    assert verdicts["sentence"].str.startswith("toy, ").all() and verdicts["sentence"].str.contains("ΔROC AUC").all()
+
+
+def test_a_generator_that_saw_a_test_patient_stops_the_study(test_parameters: dict[str, Any]) -> None:
     patches, metadata = make_patches()
     synthetic, synthetic_meta = make_synthetic(patches)
     classical, classical_meta = make_classical(patches, metadata)
-    # A classical copy made from a test patient's image (e.g. augmentation run on the wrong split).
-    leaked = classical_meta.copy()
-    leaked.loc[0, ["patient_id", "split"]] = ["TE1", "test"]
     evaluation = test_parameters["evaluation"]
-    with pytest.raises(ValueError, match="TE1"):
-        augmentation_study(patches, metadata, synthetic, synthetic_meta, classical, leaked, MODEL,
-                           evaluation["augmentation_study"], evaluation["task"], "cpu")
-    # The same patient in two splits of the patch metadata is refused as well.
+    leaky = {**synthetic, "training_patients": [*synthetic["training_patients"], "TE1"]}
+    with pytest.raises(GeneratorLeak, match="TE1"):
+        augmentation_study(patches, metadata, make_splits(metadata), leaky, synthetic_meta, classical, classical_meta,
+                           MODEL, evaluation["augmentation_study"], evaluation["task"], "cpu")
+    unknown = {k: v for k, v in synthetic.items() if k != "training_patients"}
+    with pytest.raises(ValueError, match="training_patients"):
+        tstr_study(patches, metadata, make_splits(metadata), unknown, synthetic_meta, MODEL, evaluation["tstr"],
+                   evaluation["task"], "cpu")
+
+
+def test_patch_splits_that_disagree_with_the_patient_splits_are_refused(test_parameters: dict[str, Any]) -> None:
+    patches, metadata = make_patches()
+    synthetic, synthetic_meta = make_synthetic(patches)
+    evaluation = test_parameters["evaluation"]
     moved = metadata.copy()
     moved.loc[moved.index[moved["patient_id"] == "TE2"][:1], "split"] = "train"
     with pytest.raises(ValueError, match="TE2"):
-        augmentation_study(patches, moved, synthetic, synthetic_meta, classical, classical_meta, MODEL,
-                           evaluation["augmentation_study"], evaluation["task"], "cpu")
+        tstr_study(patches, moved, make_splits(metadata), synthetic, synthetic_meta, MODEL, evaluation["tstr"],
+                   evaluation["task"], "cpu")
 
 
 def test_unlabelled_synthetic_images_are_scored_but_left_out_of_the_studies(test_parameters: dict[str, Any]) -> None:
@@ -88,11 +124,12 @@ def test_unlabelled_synthetic_images_are_scored_but_left_out_of_the_studies(test
     synthetic, synthetic_meta = make_synthetic(patches)
     synthetic_meta = synthetic_meta.assign(clin_sig=pd.NA)
     evaluation = test_parameters["evaluation"]
-    sca = slice_level_accuracy(patches, metadata, synthetic, synthetic_meta, *make_classical(patches, metadata), MODEL,
-                               evaluation["sca"], evaluation["task"], "cpu")
+    splits = make_splits(metadata)
+    sca, _ = slice_level_accuracy(patches, metadata, splits, synthetic, synthetic_meta, *make_classical(patches, metadata),
+                                  MODEL, evaluation["sca"], evaluation["task"], "cpu")
     assert sca.loc[0, "status"] == "not computed" and "no 'clin_sig' label" in sca.loc[0, "reason"]
-    tstr_runs, tstr_predictions, _ = tstr_study(patches, metadata, synthetic, synthetic_meta, MODEL, evaluation["tstr"],
-                                                evaluation["task"], "cpu")
+    tstr_runs, tstr_predictions, _ = tstr_study(patches, metadata, splits, synthetic, synthetic_meta, MODEL,
+                                                evaluation["tstr"], evaluation["task"], "cpu")
     assert tstr_runs.loc[0, "status"] == "not computed" and tstr_predictions.empty
     pairs, _, summary, _ = check_memorisation(patches, metadata, synthetic, synthetic_meta, MODEL,
                                               evaluation["memorisation"], evaluation["scoring"], evaluation["task"])

@@ -48,7 +48,11 @@ def test_every_figure_is_drawn(reported: DataCatalog) -> None:
 
 def test_report_states_dataset_settings_and_what_was_not_computed(reported: DataCatalog) -> None:
     report = reported.load("reporting.report")
-    assert "## Dataset" in report and "12 (train: 6, val: 3, test: 3)" in report
+    assert "## Dataset" in report and "15 (train: 6, val: 3, test: 6)" in report
+    assert "kept apart from the evaluation folds" in report and "cut into 2 stratified folds" in report
+    verdicts = report.split("## Does synthetic data help? Paired comparisons and verdicts", 1)[1]
+    assert "**Verdicts, augmentation study**" in verdicts and "- toy, real + GAN vs real: " in verdicts
+    assert "| augmentation study | toy | real + classical + GAN vs real + classical |" in verdicts
     assert "## Settings" in report and "seeds [0, 1]" in report
     not_computed = report.split("## Metrics not computed", 1)[1]
     assert "FID-ADC" in not_computed and "absent.pth" in not_computed
@@ -97,7 +101,7 @@ def test_002_table_ii_joins_the_report_when_its_model_is_in_the_run(reported: Da
     assert "FD-ANN-real" in markdown and "absent.pth" in markdown  # offline fallbacks, and why FID/IS are missing
     inputs = [reported.load(name) for name in (
         "evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown", "reporting.augmentation_study_markdown",
-        "reporting.tstr_markdown", "reporting.memorisation_markdown", "evaluation.augmentation_study_runs",
+        "reporting.paired_comparisons_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown", "evaluation.augmentation_study_runs",
         "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic")]
     report = write_report(*inputs, params, table, markdown, models=["toy"])
     section = report.split("## 002 Table II", 1)[1].split("\n## ", 1)[0]

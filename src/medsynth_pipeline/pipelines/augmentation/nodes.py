@@ -17,6 +17,8 @@ from medsynth_pipeline.training.runtime import select_device
 def make_synthetic_sets(generator: dict[str, Any], params: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
     """``sets`` class-balanced synthetic sets (``per_class`` images per class each, seeds ``seed + i``).
 
+    The payload carries the generator's ``training_patients`` (``None`` when the artifact does not say).
+
     Images ``{"images": [N, C, H, W] in [0, 1], "channels", "spacing_mm", "source_model", "label_column"}``
     like the patches; metadata marks every row ``is_synthetic`` with its set, seed and class attributes.
     """
@@ -30,7 +32,9 @@ def make_synthetic_sets(generator: dict[str, Any], params: dict[str, Any]) -> tu
         model_name=generator.get("model", ""),
     )
     payload = {"images": images, "channels": generator.get("channels") or [], "spacing_mm": generator.get("spacing_mm"),
-               "source_model": generator.get("model", ""), "label_column": generator.get("label_column")}
+               "source_model": generator.get("model", ""), "label_column": generator.get("label_column"),
+               # who the generator learnt from: the studies refuse its images for a fold testing one of them
+               "training_patients": generator.get("training_patients")}
     return payload, metadata
 
 

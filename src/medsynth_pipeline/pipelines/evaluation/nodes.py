@@ -20,11 +20,9 @@ from medsynth_pipeline.classification.patch_sets import (
     synthetic_set_images,
 )
 from medsynth_pipeline.classification.studies import (
-    augmentation_conditions,
     evaluate_conditions,
     sca_conditions,
     summarise_study,
-    tstr_conditions,
 )
 from medsynth_pipeline.classification.training import train_classifier
 from medsynth_pipeline.metrics.memorisation import memorisation_check
@@ -40,7 +38,6 @@ from medsynth_pipeline.pipelines.evaluation.inputs import (
     labelled_sets,
     no_study,
     no_tsne,
-    not_computed_frame,
     task_splits,
     train_settings,
     with_skipped,
@@ -129,8 +126,9 @@ def slice_level_accuracy(
     synthetic_metadata: pd.DataFrame, classical_images_: dict[str, Any], classical_metadata: pd.DataFrame,
     model: dict[str, Any], sca: dict[str, Any], task: dict[str, Any], device: str,
 ) -> pd.DataFrame:
-    """002's SCA per synthetic set: ANN on synthetic CS + real non-CS of the training split, accuracy on the
-    real test split; plus the "real data" row (real CS topped up with classical copies)."""
+    """002's SCA per synthetic set on its fixed split (the mp-MRI reproduction pipelines): ANN on synthetic CS +
+    real non-CS of the training split, accuracy on the class-balanced real test split; plus the "real data"
+    row (real CS topped up with classical copies). The main job's SCA is cross-validated (study_nodes)."""
     channels = channels_of(synthetic_images, model)
     rows = task.get("rows") or {}
     sets, reason = labelled_sets(synthetic_images, synthetic_metadata, task, model)
@@ -150,59 +148,9 @@ def slice_level_accuracy(
     conditions = sca_conditions(train, {model["name"]: [sets[k] for k in sorted(sets)]}, pool, seed=int(sca["seed"]))
     result = evaluate_conditions(conditions, val, test, train_settings(sca, device), [int(sca["seed"])],
                                  study=f"{model['name']} SCA")
-    return with_skipped(_runs_with_set(result.runs, model["name"]), result.skipped, model)
-
-
-def augmentation_study(
-    patches: dict[str, Any], patch_metadata: pd.DataFrame, synthetic_images: dict[str, Any],
-    synthetic_metadata: pd.DataFrame, classical_images_: dict[str, Any], classical_metadata: pd.DataFrame,
-    model: dict[str, Any], study: dict[str, Any], task: dict[str, Any], device: str,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """004 Table 1 for this model's patches: real / + classical / + GAN / + both, several seeds.
-
-    Returns runs, test predictions, learning curves and the training-set composition of each condition.
-    """
-    channels = channels_of(synthetic_images, model)
-    rows = task.get("rows") or {}
-    try:
-        train, val, test = task_splits(patches, patch_metadata, channels, task, rows, f"evaluation.{model['name']}/004")
-    except InsufficientData as error:
-        return no_study(model, "augmentation study", str(error), 4)
-    pool = classical_images(classical_images_, classical_metadata, channels, task["label_column"], rows)
-    sets, reason = labelled_sets(synthetic_images, synthetic_metadata, task, model, study.get("synthetic_sets", "all"))
-    gan = LabelledImages.concat(list(sets.values())) if sets else None
-    conditions = augmentation_conditions(train, pool, gan, [int(a) for a in study["amounts_per_class"]],
-                                         seed=int(study["seeds"][0]))
-    result = evaluate_conditions(conditions, val, test, train_settings(study, device), [int(s) for s in study["seeds"]],
-                                 study=f"{model['name']} augmentation study")
-    runs = with_skipped(result.runs, result.skipped, model)
-    if reason:
-        runs = pd.concat([runs, not_computed_frame(model, "real + GAN", reason)], ignore_index=True)
-    frames = (runs, result.predictions, result.histories, result.composition)
-    return tuple(f.assign(model=model["name"]) for f in frames)
-
-
-def tstr_study(
-    patches: dict[str, Any], patch_metadata: pd.DataFrame, synthetic_images: dict[str, Any],
-    synthetic_metadata: pd.DataFrame, model: dict[str, Any], study: dict[str, Any], task: dict[str, Any], device: str,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """TSTR (synthetic set 0 only) vs TRTR on the kind of images the model generates (its row filters
-    without the label column). A model whose synthetic images hold one class gets an empty, explained result."""
-    channels = channels_of(synthetic_images, model)
-    rows = {k: v for k, v in (model["select"].get("rows") or {}).items() if k != task["label_column"]}
-    sets, reason = labelled_sets(synthetic_images, synthetic_metadata, task, model)
-    if not reason and len(set(sets[min(sets)].labels.tolist())) < 2:
-        reason = f"synthetic images of {model['name']} hold a single class of {task['label_column']}"
-    try:
-        if reason:
-            raise InsufficientData(reason)
-        train, val, test = task_splits(patches, patch_metadata, channels, task, rows, f"evaluation.{model['name']}/tstr")
-    except InsufficientData as error:
-        return no_study(model, "TSTR", str(error), 3)
-    result = evaluate_conditions(tstr_conditions(train, {model["name"]: sets[min(sets)]}), val, test,
-                                 train_settings(study, device), [int(s) for s in study["seeds"]], study=f"{model['name']} TSTR")
-    runs = with_skipped(result.runs, result.skipped, model)
-    return runs, result.predictions.assign(model=model["name"]), result.histories.assign(model=model["name"])
+    runs = _runs_with_set(result.runs, model["name"])
+    runs["sca"] = runs["accuracy"]  # accuracy on the class-balanced test split is 002's SCA
+    return with_skipped(runs, result.skipped, model)
 
 
 def check_memorisation(
@@ -301,7 +249,7 @@ def compare_models(scores: pd.DataFrame, sca_runs: pd.DataFrame) -> tuple[pd.Dat
     summary (``row, metric, mean, std, n, status, reason, data``) and the t-tests between models that
     were scored on the same data.
     """
-    sca = sca_runs.rename(columns={"accuracy": "value"}).copy()
+    sca = sca_runs.drop(columns=["accuracy"], errors="ignore").rename(columns={"sca": "value"}).copy()
     if not sca.empty:
         if "status" not in sca:
             sca["status"], sca["reason"] = "computed", ""

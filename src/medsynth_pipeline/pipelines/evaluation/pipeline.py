@@ -12,26 +12,32 @@ from typing import Any
 from kedro.pipeline import Node, Pipeline
 
 from medsynth_pipeline.pipelines.evaluation.nodes import (
-    augmentation_study,
     check_memorisation,
     combine,
     compare_models,
     score_model_sets,
-    slice_level_accuracy,
     summarise_predictions,
     train_domain_classifier,
     tsne_points,
+)
+from medsynth_pipeline.pipelines.evaluation.study_nodes import (
+    augmentation_study,
+    paired_comparisons,
+    slice_level_accuracy,
     tstr_study,
+    verdict_sentences,
 )
 from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
 
 REAL = ["patches", "patch_metadata"]
+FOLDS = ["patches", "patch_metadata", "patient_splits"]  # the cross-validated studies: images + who is tested when
 SYNTHETIC = ["synthetic_images", "synthetic_metadata"]
 CLASSICAL = ["classical_images", "classical_metadata"]
 # Per-model tables gathered across models: name -> combined dataset (under the ``evaluation`` namespace).
 GATHERED = {
     "set_scores": "all_set_scores",
     "sca_runs": "all_sca_runs",
+    "sca_predictions": "sca_predictions",
     "augmentation_runs": "augmentation_study_runs",
     "augmentation_predictions": "augmentation_study_predictions",
     "tstr_runs": "tstr_runs",
@@ -48,13 +54,13 @@ def model_template() -> Pipeline:
         Node(score_model_sets, [*REAL, *SYNTHETIC, "domain_classifier", "params:model", "params:scoring",
                                 "params:inception", "params:task", "params:device"], "set_scores",
              name="score_model_sets"),
-        Node(slice_level_accuracy, [*REAL, *SYNTHETIC, *CLASSICAL, "params:model", "params:sca", "params:task",
-                                    "params:device"], "sca_runs", name="slice_level_accuracy"),
-        Node(augmentation_study, [*REAL, *SYNTHETIC, *CLASSICAL, "params:model", "params:augmentation_study",
+        Node(slice_level_accuracy, [*FOLDS, *SYNTHETIC, *CLASSICAL, "params:model", "params:sca", "params:task",
+                                    "params:device"], ["sca_runs", "sca_predictions"], name="slice_level_accuracy"),
+        Node(augmentation_study, [*FOLDS, *SYNTHETIC, *CLASSICAL, "params:model", "params:augmentation_study",
                                   "params:task", "params:device"],
              ["augmentation_runs", "augmentation_predictions", "augmentation_histories", "augmentation_composition"],
              name="augmentation_study"),
-        Node(tstr_study, [*REAL, *SYNTHETIC, "params:model", "params:tstr", "params:task", "params:device"],
+        Node(tstr_study, [*FOLDS, *SYNTHETIC, "params:model", "params:tstr", "params:task", "params:device"],
              ["tstr_runs", "tstr_predictions", "tstr_histories"], name="tstr_study"),
         Node(check_memorisation, [*REAL, *SYNTHETIC, "params:model", "params:memorisation", "params:scoring",
                                   "params:task"],
@@ -74,6 +80,7 @@ def model_pipeline(model: str, preset: str) -> Pipeline:
         namespace=f"evaluation.{model}",
         inputs={
             "patches": f"patches.{preset}.patches", "patch_metadata": f"patches.{preset}.patch_metadata",
+            "patient_splits": "patient_splits",
             **{name: f"augmentation.{model}.{name}" for name in (*SYNTHETIC, *CLASSICAL)},
         },
         parameters={"params:model": f"params:gan_training.{model}", **shared},
@@ -93,6 +100,9 @@ def across_models(models: list[str]) -> Pipeline:
         Node(summarise_predictions, ["augmentation_study_predictions", "params:bootstrap"],
              "augmentation_study_summary", name="summarise_augmentation_study"),
         Node(summarise_predictions, ["tstr_predictions", "params:bootstrap"], "tstr_summary", name="summarise_tstr"),
+        Node(paired_comparisons, ["augmentation_study_predictions", "sca_predictions", "tstr_predictions",
+                                  "params:bootstrap"], "paired_comparisons", name="paired_comparisons"),
+        Node(verdict_sentences, "paired_comparisons", "verdicts", name="verdict_sentences"),
     ])
     return Pipeline(
         template,

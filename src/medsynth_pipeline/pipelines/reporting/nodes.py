@@ -43,6 +43,7 @@ TABLES = {
     "gan_comparison_ttests": "Welch t-tests between models",
     "table_ii": "002 Table II: semi-supervised mp-MRI synthesis",
     "augmentation_study": "Augmentation study (004 Table 1)",
+    "paired_comparisons": "Does synthetic data help? Paired comparisons and verdicts",
     "tstr": "Train on synthetic, test on real (TSTR) vs train on real (TRTR)",
     "memorisation": "Memorisation check",
 }
@@ -129,6 +130,36 @@ def study_tables(summary: pd.DataFrame, runs: pd.DataFrame, params: dict[str, An
                              percent=params["percent_metrics"], with_ci=True)
     notes = ["Mean ± std over seeds, [95 % bootstrap CI] with test patients resampled; in %.", *notes]
     return summary, markdown_with_notes(TABLES[study], table, notes)
+
+
+def _difference(row: pd.Series) -> str:
+    return f"{row['difference']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}]"
+
+
+def paired_comparison_tables(comparisons: pd.DataFrame, verdicts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """One row per study, model and comparison: ΔROC AUC and Δbalanced accuracy with their paired 95 % CIs and
+    p-values, and the verdict; then the verdict sentences of each study."""
+    if comparisons.empty:
+        return comparisons, markdown_with_notes(TABLES["paired_comparisons"], pd.DataFrame(
+            {"note": ["no two conditions of a study could be compared (see the study tables)"]}))
+    rows = []
+    for (study, model, condition, baseline), group in comparisons.groupby(
+            ["study", "model", "condition", "baseline"], sort=False):
+        by = group.set_index("metric")
+        auc, bacc = by.loc["roc_auc"], by.loc["balanced_accuracy"]
+        rows.append({"study": study, "model": model, "comparison": f"{condition} vs {baseline}",
+                     "ΔROC AUC [95 % CI]": _difference(auc), "p (AUC)": f"{auc['p_value']:.3g}",
+                     "Δbalanced accuracy [95 % CI]": _difference(bacc), "p (bal. acc.)": f"{bacc['p_value']:.3g}",
+                     "verdict": auc["verdict"], "test patients": int(auc["n_patients"])})
+    table = pd.DataFrame(rows)
+    notes = ["Paired: both conditions trained on the same folds with the same seeds and tested on the same pooled "
+             "out-of-fold images; each bootstrap replicate resamples test patients and gives one difference. The "
+             "verdict is read off the ROC AUC interval: helps (above 0), hurts (below 0), otherwise no detectable "
+             "difference at this sample size."]
+    text = markdown_with_notes(TABLES["paired_comparisons"], table, notes)
+    for study, group in verdicts.groupby("study", sort=False):
+        text += f"\n**Verdicts, {study}**\n\n" + "".join(f"- {sentence}\n" for sentence in group["sentence"])
+    return table, text
 
 
 def memorisation_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -263,8 +294,22 @@ def _settings_lines(evaluation: dict[str, Any], synthetic: dict[str, Any]) -> di
     }
 
 
+def _protocol_text(patient_splits: pd.DataFrame) -> str:
+    counts = patient_splits.groupby("split")["patient_id"].nunique()
+    folds = int(patient_splits.loc[patient_splits["split"] == "test", "fold"].nunique()) if "fold" in patient_splits else 0
+    return (f"No generator saw a patient it is tested on. The generators are trained on a patient set kept apart "
+            f"from the evaluation folds (cheaper than training every generator once per fold): "
+            f"{counts.get('train', 0)} generator training patients and {counts.get('val', 0)} validation patients "
+            f"(snapshot selection, classifier early stopping) are never tested. The {counts.get('test', 0)} evaluation "
+            f"patients are cut into {folds} stratified folds; each fold is tested by classifiers trained on the other "
+            "folds and the generator training patients, so every evaluation patient is tested exactly once and the "
+            "out-of-fold predictions are pooled. A training set holding images of a generator that saw a patient "
+            "of its test fold stops the study (GeneratorLeak).")
+
+
 def write_report(
-    comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, tstr_md: str, memorisation_md: str,
+    comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, paired_md: str, tstr_md: str,
+    memorisation_md: str,
     augmentation_runs: pd.DataFrame, tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
     params: dict[str, Any], table_ii: pd.DataFrame, table_ii_md: str, models: list[str],
 ) -> str:
@@ -288,8 +333,10 @@ def write_report(
                       comparison_md.split("\n", 1)[1], links("gan_comparison") + links("gan_comparison_ttests")),
         *([ReportSection(TABLES["table_ii"], params["table_ii"]["text"].strip(), table_ii_md.split("\n", 1)[1],
                          links("table_ii"))] if len(table_ii) else []),
-        ReportSection(TABLES["augmentation_study"], "", augmentation_md.split("\n", 1)[1], links("augmentation_study"),
+        ReportSection(TABLES["augmentation_study"], _protocol_text(patient_splits), augmentation_md.split("\n", 1)[1],
+                      links("augmentation_study"),
                       figures(["roc_augmentation", "intervals_augmentation", "learning_curves_augmentation"])),
+        ReportSection(TABLES["paired_comparisons"], "", paired_md.split("\n", 1)[1], links("paired_comparisons")),
         ReportSection(TABLES["tstr"], "", tstr_md.split("\n", 1)[1], links("tstr"), figures(["roc_tstr"])),
         ReportSection(TABLES["memorisation"], "", memorisation_md.split("\n", 1)[1], links("memorisation"),
                       figures(["memorisation_pairs", "memorisation_distances"])),

@@ -9,7 +9,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup run cohort test test-fast lint viz mlflow-ui lock clean-data
+.PHONY: setup run cohort test test-fast lint viz mlflow-ui lock clean-data readme-results
 
 setup: $(VENV)/.installed
 
@@ -26,9 +26,22 @@ cohort: setup
 	else $(BIN)/kedro run --pipelines=cohort --env=$(ENV); fi
 
 # The main job on the CPU demo settings (conf/demo); on a GPU use ENV=base for the papers' settings.
-run: cohort
-	$(BIN)/kedro run --pipelines=prostate_gan --env=$(ENV)
+# Records the commit and the wall time (cohort + main job, not the install) in data/08_reporting/run_info.json.
+run: setup
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory cohort && cohort_done=$$(date +%s) && \
+	$(BIN)/kedro run --pipelines=prostate_gan --env=$(ENV) && end=$$(date +%s) && \
+	printf '{"commit": "%s", "dirty": %s, "finished": "%s", "env": "%s", "cpus": %s, "seconds": %s, "cohort_seconds": %s, "pipeline_seconds": %s}\n' \
+	  "$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	  "$$(test -z "$$(git status --porcelain --untracked-files=no 2>/dev/null)" && echo false || echo true)" \
+	  "$$(date -u +%Y-%m-%dT%H:%MZ)" "$(ENV)" "$$(nproc)" $$((end - start)) $$((cohort_done - start)) $$((end - cohort_done)) \
+	  > data/08_reporting/run_info.json && \
+	echo "make run: $$(( (end - start) / 60 )) min $$(( (end - start) % 60 )) s (data/08_reporting/run_info.json)"
 	@echo "Report: data/08_reporting/REPORT.md   MLflow: make mlflow-ui   Lineage: make viz"
+
+# Copy the last run's tables, time and sample grids into README.md (between the results markers).
+readme-results:
+	$(BIN)/python ops/readme_results.py
 
 # Unit, pipeline and end-to-end tests on CPU; the Airflow/browser/mlflow-server tests: make test-integration.
 test: setup

@@ -1,0 +1,44 @@
+"""`make readme-results`: the README's results come from the last run's files, with its commit and time."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("readme_results", ROOT / "ops/readme_results.py")
+readme_results = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(readme_results)
+
+
+def _run_outputs(reporting: Path) -> None:
+    (reporting / "evaluation").mkdir(parents=True)
+    (reporting / "gan_training").mkdir()
+    (reporting / "evaluation/augmentation_study.md").write_text("# Augmentation study\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
+    (reporting / "gan_training/toy_real_vs_synthetic.png").write_bytes(b"\x89PNG fake")
+    (reporting / "run_info.json").write_text(json.dumps({"commit": "abc1234", "dirty": False, "finished": "2026-12-06T19:00Z",
+                                                         "cpus": 2, "seconds": 600, "cohort_seconds": 60,
+                                                         "pipeline_seconds": 540}))
+
+
+def test_the_section_between_the_markers_is_replaced(tmp_path: Path) -> None:
+    _run_outputs(tmp_path / "data/08_reporting")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\nbefore\n\n{readme_results.BEGIN}\nstale table\n{readme_results.END}\n\nafter\n")
+    readme_results.main(["--readme", str(readme), "--reporting", str(tmp_path / "data/08_reporting")])
+    text = readme.read_text()
+    assert "stale table" not in text and text.startswith("# x\n\nbefore") and text.endswith("after\n")
+    assert "commit `abc1234`" in text and "**10.0 min**" in text
+    assert "### Augmentation study (004 Table 1 layout)\n\n| a | b |" in text
+    assert "![toy: real vs synthetic](docs/results/toy_real_vs_synthetic.png)" in text
+    assert (tmp_path / "docs/results/toy_real_vs_synthetic.png").read_bytes() == b"\x89PNG fake"
+
+
+def test_without_a_recorded_run_it_says_what_to_do(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{readme_results.BEGIN}\n{readme_results.END}\n")
+    with pytest.raises(SystemExit, match="make run"):
+        readme_results.main(["--readme", str(readme), "--reporting", str(tmp_path / "nothing")])

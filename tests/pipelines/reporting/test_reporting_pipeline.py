@@ -64,6 +64,7 @@ def test_headline_numbers_for_mlflow(reported: DataCatalog) -> None:
     metrics = reported.load("reporting.mlflow_metrics")
     assert "comparison/toy/SCA" in metrics and "augmentation_study/toy/real plus GAN/accuracy" in metrics
     assert "comparison/real data toy/near-copy pct" in metrics
+    assert "paired/augmentation study/toy/real plus GAN vs real/roc_auc/difference" in metrics
     assert not any(key.startswith("comparison/toy/FID") for key in metrics)  # not computed: absent, not 0
     assert all(set(v) == {"value", "step"} and v["value"] == v["value"] for v in metrics.values())
 

@@ -244,10 +244,17 @@ def _metric_key(*parts: str) -> str:
     return "/".join(clean(p) for p in parts)
 
 
-def mlflow_metrics(comparison: pd.DataFrame, augmentation: pd.DataFrame, tstr: pd.DataFrame) -> dict[str, Any]:
-    """The headline numbers as MLflow metrics (``<row>/<metric>`` means; study rows per condition), so runs
-    can be compared in the MLflow UI. Metrics that were not computed are absent, never 0."""
+def mlflow_metrics(
+    comparison: pd.DataFrame, augmentation: pd.DataFrame, tstr: pd.DataFrame, paired: pd.DataFrame
+) -> dict[str, Any]:
+    """The headline numbers as MLflow metrics (``<row>/<metric>`` means; study rows per condition; paired
+    differences with their CI bounds), so runs can be compared in the MLflow UI. Metrics that were not
+    computed are absent, never 0."""
     values: dict[str, float] = {}
+    for row in paired.itertuples():
+        key = ("paired", row.study, row.model, f"{row.condition} vs {row.baseline}", row.metric)
+        for field in ("difference", "ci_low", "ci_high", "p_value"):
+            values[_metric_key(*key, field)] = getattr(row, field)
     for row in comparison.itertuples():
         values[_metric_key("comparison", row.row, row.metric)] = row.mean
     for name, summary in (("augmentation_study", augmentation), ("tstr", tstr)):

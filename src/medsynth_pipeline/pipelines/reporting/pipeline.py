@@ -85,7 +85,7 @@ def tables_and_report(models: list[str]) -> Pipeline:
         Node(memorisation_tables, "evaluation.memorisation_summary",
              ["reporting.memorisation_csv", "reporting.memorisation_markdown"], name="reporting_memorisation_tables"),
         Node(mlflow_metrics, ["evaluation.gan_comparison_summary", "evaluation.augmentation_study_summary",
-                              "evaluation.tstr_summary"], "reporting.mlflow_metrics", name="log_mlflow_metrics"),
+                              "evaluation.tstr_summary", "evaluation.paired_comparisons"], "reporting.mlflow_metrics", name="log_mlflow_metrics"),
         Node(partial(write_report, models=models),
              ["evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown",
               "reporting.augmentation_study_markdown", "reporting.paired_comparisons_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown",

@@ -54,3 +54,17 @@ def test_bad_settings() -> None:
         ClassicalAugmentation.from_params({"rotation": 10})
     with pytest.raises(ValueError, match="copies"):
         augment_images(_square(), ClassicalAugmentation(), copies=-1, seed=0)
+
+
+def test_prostategan_pre_augmentation_leaves_no_zero_filled_corners(project_root) -> None:
+    """ADC 0 is the most cancer-like value: rotated copies must fill their corners from the image."""
+    import yaml
+
+    preset = yaml.safe_load((project_root / "conf/base/parameters_gan_training.yml").read_text())
+    spec = dict(preset["gan_training"]["prostategan"]["pre_augment"])
+    copies, seed = spec.pop("copies"), spec.pop("seed")
+    images = torch.rand(16, 1, 32, 32) * 0.5 + 0.25  # no pixel near 0
+    out, _ = augment_images(images, ClassicalAugmentation.from_params(spec), copies, seed)
+    assert out.min() > 0.2
+    zero_fill, _ = augment_images(images, ClassicalAugmentation.from_params({**spec, "padding_mode": "zeros"}), copies, seed)
+    assert (zero_fill < 0.01).float().mean() > 0.01  # the same rotations with zero filling do leave dark corners

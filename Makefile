@@ -9,7 +9,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup run cohort test test-fast lint viz mlflow-ui lock clean-data readme-results
+.PHONY: setup run cohort test test-fast lint viz mlflow-ui lock clean-data readme-results imagenet-weights
 
 setup: $(VENV)/.installed
 
@@ -38,6 +38,11 @@ run: setup
 	  > data/08_reporting/run_info.json && \
 	echo "make run: $$(( (end - start) / 60 )) min $$(( (end - start) % 60 )) s (data/08_reporting/run_info.json)"
 	@echo "Report: data/08_reporting/REPORT.md   MLflow: make mlflow-ui   Lineage: make viz"
+
+# Needs internet: torchvision's ResNet-50 ImageNet weights for 004's classifier (docs/evaluation.md).
+imagenet-weights: setup
+	mkdir -p data/06_models/imagenet
+	$(BIN)/python -c "import torch, torchvision; torch.save(torchvision.models.resnet50(weights='IMAGENET1K_V1').state_dict(), 'data/06_models/imagenet/resnet50_imagenet1k_v1.pth')"
 
 # Copy the last run's tables, time and sample grids into README.md (between the results markers).
 readme-results:

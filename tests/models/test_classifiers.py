@@ -70,3 +70,17 @@ def test_first_conv_adaptation_preserves_uniform_response() -> None:
 def test_unknown_architecture() -> None:
     with pytest.raises(ValueError, match="vgg"):
         build_classifier("vgg", (1, 8, 8))
+
+
+def test_resnet50_sees_the_224_centre_crop_of_larger_images() -> None:
+    """004: "we center-crop the whole images from 240 × 240 to 224 × 224 pixels" before ResNet-50."""
+    net = build_classifier("resnet50", (1, 240, 240), center_crop=224).eval()
+    seen = []
+    net.backbone.conv1.register_forward_hook(lambda module, inputs, output: seen.append(inputs[0]))
+    image = torch.zeros(1, 1, 240, 240)
+    image[..., 8:232, 8:232] = torch.arange(224.0 * 224).reshape(224, 224)  # the centre 224 x 224
+    with torch.no_grad():
+        net(image)
+        net(torch.rand(1, 1, 64, 64))
+    assert seen[0].shape[-2:] == (224, 224) and torch.equal(seen[0], image[..., 8:232, 8:232])
+    assert seen[1].shape[-2:] == (64, 64)  # smaller inputs are not padded or resized by the crop

@@ -30,6 +30,7 @@ class TrainSettings:
     dropout: float = 0.5
     imagenet_weights: str | None = None
     input_size: int | None = None
+    center_crop: int | None = None  # 004: inputs larger than this are centre-cropped to it (240 -> 224)
     learning_rate: float = 1e-3
     batch_size: int = 192
     max_epochs: int = 100
@@ -96,7 +97,8 @@ def train_classifier(
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = build_classifier(settings.architecture, tuple(train.images.shape[1:]), 2, settings.hidden,
-                             settings.dropout, settings.imagenet_weights, settings.input_size).to(settings.device)
+                             settings.dropout, settings.imagenet_weights, settings.input_size,
+                             settings.center_crop).to(settings.device)
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
     labels = torch.as_tensor(train.labels)
     weight = class_weights(train.labels, settings.class_weight)

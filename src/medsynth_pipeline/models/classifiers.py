@@ -64,8 +64,10 @@ def load_imagenet_weights(path: str | Path, depth_name: str) -> dict[str, torch.
 class ResNetClassifier(nn.Module):
     """torchvision ResNet-18/50 for ``in_channels`` 2-D inputs with dropout before a new linear head.
 
-    004 uses ResNet-50 pre-trained on ImageNet with dropout 0.5 before the final layer; ``input_size``
-    optionally resizes inputs (bilinear) to the size the ImageNet weights were trained at.
+    004 uses ResNet-50 pre-trained on ImageNet with dropout 0.5 before the final layer, on images
+    centre-cropped "from 240 × 240 to 224 × 224 pixels" to fit ResNet-50's input size: ``center_crop``
+    crops every input larger than it (smaller inputs pass unchanged); ``input_size`` then optionally resizes
+    (bilinear) to the size the ImageNet weights were trained at.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class ResNetClassifier(nn.Module):
         dropout: float = 0.5,
         imagenet_weights: str | Path | None = None,
         input_size: int | None = None,
+        center_crop: int | None = None,
     ) -> None:
         super().__init__()
         if depth not in RESNETS:
@@ -94,9 +97,14 @@ class ResNetClassifier(nn.Module):
         self.backbone = backbone
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(n_features, n_classes))
         self.input_size = input_size
+        self.center_crop = center_crop
         self.pretrained = bool(imagenet_weights)
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
+        crop = self.center_crop
+        if crop and (x.shape[-2] > crop or x.shape[-1] > crop):
+            top, left = max((x.shape[-2] - crop) // 2, 0), max((x.shape[-1] - crop) // 2, 0)
+            x = x[..., top:top + crop, left:left + crop]
         if self.input_size and x.shape[-1] != self.input_size:
             x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False)
         if self.pretrained:
@@ -115,12 +123,13 @@ def build_classifier(
     dropout: float = 0.5,
     imagenet_weights: str | Path | None = None,
     input_size: int | None = None,
+    center_crop: int | None = None,
 ) -> nn.Module:
     """``"ann"`` (002), ``"resnet18"`` or ``"resnet50"`` (004) for inputs of shape ``in_shape = (C, H, W)``."""
     if architecture == "ann":
         return TwoLayerANN(in_shape, hidden, n_classes)
     if architecture in RESNETS:
-        return ResNetClassifier(architecture, in_shape[0], n_classes, dropout, imagenet_weights, input_size)
+        return ResNetClassifier(architecture, in_shape[0], n_classes, dropout, imagenet_weights, input_size, center_crop)
     raise ValueError(f"unknown classifier {architecture!r}; choose 'ann', 'resnet18' or 'resnet50'")
 
 

@@ -70,7 +70,7 @@ def embedder(artifact: dict[str, Any]) -> Any:
         return None
     settings = TrainSettings.from_dict(artifact["settings"])
     net = build_classifier(settings.architecture, artifact["in_shape"], 2, settings.hidden, settings.dropout, None,
-                           settings.input_size)
+                           settings.input_size, settings.center_crop)
     net.load_state_dict(artifact["state_dict"])
     net.to(settings.device).eval()
     return lambda images: predict(net, images, settings.batch_size, settings.device)[:2]

@@ -168,3 +168,27 @@ def distance_histogram_figure(synthetic_distances: np.ndarray, reference_distanc
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+VERDICT_COLOURS = {"helps": "tab:green", "hurts": "tab:red"}  # anything else: undecided, grey
+
+
+def paired_differences_figure(comparisons: pd.DataFrame, metric: str = "roc_auc", title: str = "") -> Figure:
+    """A forest plot: one row per study, model and comparison, the paired difference of ``metric`` with its
+    95 % CI, coloured by the verdict; the vertical line is "no difference"."""
+    rows = comparisons[comparisons["metric"] == metric].reset_index(drop=True)
+    if rows.empty:
+        raise InsufficientData(f"no paired comparison of {metric}")
+    labels = [f"{r.study} · {r.model}: {r.condition} vs {r.baseline}" for r in rows.itertuples()]
+    fig, ax = plt.subplots(figsize=(8.5, 0.38 * len(rows) + 1.4))
+    y = np.arange(len(rows))[::-1]
+    for yi, r in zip(y, rows.itertuples(), strict=True):
+        colour = VERDICT_COLOURS.get(r.verdict, "tab:grey")
+        ax.errorbar(r.difference, yi, xerr=[[r.difference - r.ci_low], [r.ci_high - r.difference]], fmt="o",
+                    color=colour, capsize=3)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel(f"Δ {metric.replace('_', ' ')} (paired, 95 % patient-bootstrap CI)")
+    ax.set_title(title or "Paired differences: green helps, red hurts, grey no detectable difference", fontsize=9)
+    fig.tight_layout()
+    return fig

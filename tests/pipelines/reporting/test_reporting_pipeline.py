@@ -42,6 +42,8 @@ def test_tables_in_the_papers_layout(reported: DataCatalog) -> None:
 def test_every_figure_is_drawn(reported: DataCatalog) -> None:
     for figure in FIGURES:
         assert isinstance(reported.load(f"reporting.toy.{figure}"), Figure), figure
+    forest = reported.load("reporting.paired_comparisons_figure")
+    assert len(forest.axes[0].get_yticklabels()) == 5  # 3 augmentation comparisons, SCA, TSTR
     pairs = reported.load("reporting.toy.memorisation_pairs")
     assert pairs.axes[0].title.get_color() == "red"  # the injected copy is the closest pair, marked
 
@@ -53,6 +55,7 @@ def test_report_states_dataset_settings_and_what_was_not_computed(reported: Data
     verdicts = report.split("## Does synthetic data help? Paired comparisons and verdicts", 1)[1]
     assert "**Verdicts, augmentation study**" in verdicts and "- toy, real + GAN vs real: " in verdicts
     assert "| augmentation study | toy | real + classical + GAN vs real + classical |" in verdicts
+    assert "](evaluation/paired_comparisons.png)" in verdicts
     assert "## Settings" in report and "seeds [0, 1]" in report
     not_computed = report.split("## Metrics not computed", 1)[1]
     assert "FID-ADC" in not_computed and "absent.pth" in not_computed
@@ -83,6 +86,7 @@ def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test
     assert written("reporting.{name}_markdown") == layout["table_markdown"]
     assert written("reporting.{model}.{figure}") == layout["figure"]
     assert written("reporting.report") == "REPORT.md"
+    assert written("reporting.paired_comparisons_figure") == layout["paired_figure"]
     for figure in test_parameters["reporting"]["gan_figures"]:  # explicit entries of the GAN stage
         assert written(f"gan_training.{{model}}.{figure}") == layout["gan_figure"].replace("{figure}", figure)
     assert written("augmentation.{model}.synthetic_samples") == layout["synthetic_samples"]

@@ -18,6 +18,7 @@ from medsynth_pipeline.reporting.study_figures import (
     learning_curves_figure,
     memorisation_pairs_figure,
     metric_intervals_figure,
+    paired_differences_figure,
     roc_curves_figure,
     tsne_figure,
 )
@@ -160,6 +161,12 @@ def paired_comparison_tables(comparisons: pd.DataFrame, verdicts: pd.DataFrame) 
     for study, group in verdicts.groupby("study", sort=False):
         text += f"\n**Verdicts, {study}**\n\n" + "".join(f"- {sentence}\n" for sentence in group["sentence"])
     return table, text
+
+
+def plot_paired_comparisons(comparisons: pd.DataFrame) -> Figure:
+    if comparisons.empty:
+        return _message_figure("no two conditions of a study could be compared (see the study tables)")
+    return paired_differences_figure(comparisons)
 
 
 def memorisation_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -343,7 +350,8 @@ def write_report(
         ReportSection(TABLES["augmentation_study"], _protocol_text(patient_splits), augmentation_md.split("\n", 1)[1],
                       links("augmentation_study"),
                       figures(["roc_augmentation", "intervals_augmentation", "learning_curves_augmentation"])),
-        ReportSection(TABLES["paired_comparisons"], "", paired_md.split("\n", 1)[1], links("paired_comparisons")),
+        ReportSection(TABLES["paired_comparisons"], "", paired_md.split("\n", 1)[1], links("paired_comparisons"),
+                      [("ΔROC AUC with paired 95 % CIs", layout["paired_figure"])]),
         ReportSection(TABLES["tstr"], "", tstr_md.split("\n", 1)[1], links("tstr"), figures(["roc_tstr"])),
         ReportSection(TABLES["memorisation"], "", memorisation_md.split("\n", 1)[1], links("memorisation"),
                       figures(["memorisation_pairs", "memorisation_distances"])),

@@ -14,6 +14,7 @@ from kedro.runner import SequentialRunner
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.models.dcgan import DCGANGenerator
+from medsynth_pipeline.models.diffusion import DiffusionGenerator
 from medsynth_pipeline.models.kitchen_seah import KitchenSeahGenerator
 from medsynth_pipeline.models.mpmri import MpmriSynthesizer
 from medsynth_pipeline.models.prostategan import ProstateGANGenerator
@@ -40,7 +41,11 @@ def _generators() -> dict[str, dict[str, Any]]:
     mpmri = MpmriSynthesizer(latent_dim=4, image_size=64, decoder={"channels": [16, 8, 8, 4, 4]},
                              unet={"channels": [4, 8, 8], "strides": [2, 2]}).export() | {
         "model": "mpmri_semi", "channels": ["ADC", "T2W"], "class_attributes": per_class}
-    return {"prostategan": cond, "kitchen_seah": ks, "dcgan64": dc, "mpmri_semi": mpmri}
+    ddpm = DiffusionGenerator(num_classes=2, sampling_steps=2, unet={
+        "channels": [4, 4], "attention_levels": [False, False], "num_res_blocks": 1, "num_head_channels": 4,
+        "norm_num_groups": 4}).export() | {key: cond[key] for key in ("channels", "label_column", "class_values",
+                                                                   "class_attributes")} | {"model": "ddpm"}
+    return {"prostategan": cond, "kitchen_seah": ks, "dcgan64": dc, "mpmri_semi": mpmri, "ddpm": ddpm}
 
 
 def _patches(preset: str) -> tuple[dict[str, Any], pd.DataFrame]:

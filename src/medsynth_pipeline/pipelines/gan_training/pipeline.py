@@ -30,6 +30,7 @@ MODELS: dict[str, str] = {
     "kitchen_seah": "kitchen_seah_16mm",  # seed 001
     "dcgan64": "mpmri_64",  # seed 003
     "mpmri_semi": "mpmri_64",  # seed 002: semi-supervised ADC -> T2w synthesizer, full Eq. 10 (non-CS pool)
+    "ddpm": "prostategan_32",  # class-conditional DDPM (MONAI) on ProstateGAN's patches and classes
 }
 
 

@@ -2,8 +2,10 @@
 
 Metrics are buffered and sent in batches (``MlflowClient.log_batch``), step-indexed by iteration, and only
 when an MLflow run is active (``kedro run`` with kedro-mlflow opens one); otherwise tracking is a no-op, so
-the library and its tests run without MLflow. On CUDA, mlflow's system-metrics monitor adds GPU utilisation,
-memory and power (``system/gpu_*``) to the same run.
+the library and its tests run without MLflow. mlflow's system-metrics monitor logs CPU, memory, disk and
+network use (``system/cpu_utilization_percentage``, ...) to the same run on every device, so a slow run can be
+told apart from a starved machine; on CUDA it adds GPU utilisation, memory and power (``system/gpu_*``). The
+sampling interval is 5 s unless ``MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL`` says otherwise.
 """
 
 from __future__ import annotations
@@ -15,20 +17,24 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 _MAX_BATCH = 1000  # mlflow's limit of metrics per log_batch call
+_SYSTEM_METRICS_INTERVAL_S = 5  # mlflow's default (10 s) misses most of a CPU demo model's training
 
 
 class MlflowTracker:
     """``log(step, metrics)`` buffers; ``flush()`` sends; ``close()`` flushes and stops system metrics.
 
+    The system-metrics monitor runs whenever a run is active on an enabled tracker (psutil is a dependency).
+
     Args:
         prefix: prepended to every key (``"<model>/"``), so several models share one run.
         flush_every: steps buffered between sends.
-        system_metrics: start mlflow's system-metrics monitor (done only when the device is CUDA).
+        gpu: the run trains on CUDA, so GPU metrics are expected: a warning when mlflow cannot read them
+            (nvidia-ml-py missing).
         enabled: False on non-main ranks of a distributed run.
     """
 
     def __init__(
-        self, prefix: str = "", flush_every: int = 25, system_metrics: bool = False, enabled: bool = True
+        self, prefix: str = "", flush_every: int = 25, gpu: bool = False, enabled: bool = True
     ) -> None:
         self.prefix = prefix
         self.flush_every = max(1, int(flush_every))
@@ -46,22 +52,27 @@ class MlflowTracker:
         if run is None:
             return
         self._run_id = run.info.run_id
-        if system_metrics:
-            self._start_system_metrics()
+        self._start_system_metrics(gpu)
 
     @property
     def active(self) -> bool:
         return self._run_id is not None
 
-    def _start_system_metrics(self) -> None:
+    def _start_system_metrics(self, gpu: bool) -> None:
         try:
+            from mlflow.system_metrics.metrics.gpu_monitor import GPUMonitor
+            from mlflow.system_metrics.metrics.rocm_monitor import ROCMMonitor
             from mlflow.system_metrics.system_metrics_monitor import SystemMetricsMonitor
 
-            self._monitor = SystemMetricsMonitor(self._run_id, sampling_interval=5, resume_logging=True)
-            self._monitor.start()
-        except Exception as exc:  # e.g. nvidia-ml-py missing: training must not fail over monitoring
-            logger.warning("GPU system metrics not logged to MLflow: %s", exc)
-            self._monitor = None
+            # resume_logging: several models trained into one run continue the system/* steps, not restart
+            self._monitor = SystemMetricsMonitor(self._run_id, sampling_interval=_SYSTEM_METRICS_INTERVAL_S,
+                                                  resume_logging=True)
+        except Exception as exc:  # training must not fail over monitoring
+            logger.warning("System metrics not logged to MLflow: %s", exc)
+            return
+        if gpu and not any(isinstance(m, (GPUMonitor, ROCMMonitor)) for m in self._monitor.monitors):
+            logger.warning("GPU system metrics not logged to MLflow: mlflow found no NVML/ROCm (nvidia-ml-py)")
+        self._monitor.start()
 
     def log(self, step: int, metrics: dict[str, float]) -> None:
         if not self.active:

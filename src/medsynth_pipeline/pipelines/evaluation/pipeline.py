@@ -20,6 +20,7 @@ from medsynth_pipeline.pipelines.evaluation.nodes import (
     train_domain_classifier,
     tsne_points,
 )
+from medsynth_pipeline.pipelines.evaluation.realism_nodes import score_realism
 from medsynth_pipeline.pipelines.evaluation.study_nodes import (
     augmentation_study,
     paired_comparisons,
@@ -36,6 +37,7 @@ CLASSICAL = ["classical_images", "classical_metadata"]
 # Per-model tables gathered across models: name -> combined dataset (under the ``evaluation`` namespace).
 GATHERED = {
     "set_scores": "all_set_scores",
+    "realism_scores": "all_realism_scores",
     "sca_runs": "all_sca_runs",
     "sca_predictions": "sca_predictions",
     "augmentation_runs": "augmentation_study_runs",
@@ -66,6 +68,8 @@ def model_template() -> Pipeline:
                                   "params:task"],
              ["memorisation_pairs", "memorisation_reference", "memorisation_summary", "memorisation_examples"],
              name="check_memorisation"),
+        Node(score_realism, [*REAL, *SYNTHETIC, "domain_classifier", "params:model", "params:realism",
+                             "params:scoring", "params:task"], "realism_scores", name="score_realism"),
         Node(tsne_points, [*REAL, *SYNTHETIC, *CLASSICAL, "params:model", "params:tsne", "params:task"],
              "tsne_points", name="tsne_points"),
     ])
@@ -83,7 +87,7 @@ def model_pipeline(model: str, preset: str) -> Pipeline:
             "patient_splits": "patient_splits",
             **{name: f"augmentation.{model}.{name}" for name in (*SYNTHETIC, *CLASSICAL)},
         },
-        parameters={"params:model": f"params:gan_training.{model}", **shared},
+        parameters={"params:model": f"params:gan_training.{model}", "params:realism": "params:realism", **shared},
     )
 
 

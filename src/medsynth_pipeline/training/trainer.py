@@ -46,6 +46,7 @@ from medsynth_pipeline.training.checkpoint import LAST, fingerprint, load_checkp
 from medsynth_pipeline.training.data import BatchIndexStream, ReferencePools, TrainingData
 from medsynth_pipeline.training.diffaugment import DiffAugment
 from medsynth_pipeline.training.distributed import DistributedSettings, Replicas, rank_device
+from medsynth_pipeline.training.model_selection import ModelSelector, SelectionResult
 from medsynth_pipeline.training.runtime import (
     DistributedInfo,
     algorithm_settings,
@@ -107,6 +108,7 @@ class TrainingResult:
     images_per_second: float
     device: str
     world_size: int = 1  # ranks that trained together (data-parallel); the result is rank 0's
+    selection: SelectionResult | None = None  # the selector's curve and best generator (training.model_selection)
 
 
 class Trainer:
@@ -120,12 +122,14 @@ class Trainer:
         *,
         callbacks: Sequence[Callback] = (),
         distributed: DistributedInfo | None = None,
+        selector: ModelSelector | None = None,
     ) -> None:
         self.system_factory = system_factory
         self.data = data
         self.config = config
         self.callbacks = list(callbacks)
         self.dist = distributed or DistributedInfo()
+        self.selector = selector  # scores G at its iterations and keeps the best (rank 0)
 
     def _fingerprint(self) -> str:
         runtime_only = {"iterations", "device", "cpu_threads", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
@@ -181,6 +185,9 @@ class Trainer:
         resume, checkpointing = replicas.broadcast((self._resume_state() if info.is_main else None,
                                                      ckpt_path is not None))
         start = self._apply_resume(resume, system, scalers, history, snapshots) if resume else 0
+        selector = self.selector if info.is_main else None
+        if selector is not None:
+            selector.restore(resume.get("selection") if resume else None)
         replicas.attach(system)  # rank 0's (resumed) networks on every rank, DDP wrappers
         if info.distributed and not resume:
             seed_everything(rank_seed(cfg.seed, info.rank))  # own latents, dropout, DiffAugment per rank
@@ -217,6 +224,8 @@ class Trainer:
             state = {"fingerprint": self._fingerprint(), "iteration": done, "system": system.state_dict(),
                      "scalers": {k: s.state_dict() for k, s in scalers.items()}, "rng": rng[0],
                      "history": history, "snapshots": snapshots}
+            if selector is not None:
+                state["selection"] = selector.state_dict()
             if info.distributed:
                 state["rng_ranks"] = rng
             save_atomic(state, ckpt_path)
@@ -244,6 +253,8 @@ class Trainer:
                     drain()
                 if done in snapshot_at:
                     snapshots[done] = system.sample(fixed_z, fixed_labels).detach().float().cpu()
+                if selector is not None and selector.due(done, cfg.iterations):
+                    tracker.log(done, {selector.key: selector.observe(done, system)})
                 if cfg.checkpoint_every and done % cfg.checkpoint_every == 0 and done < cfg.iterations:
                     checkpoint(done)
                 now = time.perf_counter()
@@ -271,7 +282,8 @@ class Trainer:
         if info.is_main:
             self._report(done, wall, steps, history)
         return TrainingResult(system, history, snapshots, None if fixed_labels is None else fixed_labels.cpu(),
-                              done, start, wall, rate, str(device), info.world_size)
+                              done, start, wall, rate, str(device), info.world_size,
+                              None if selector is None else selector.result())
 
     def _fixed_noise(self, system: GANSystem) -> tuple[torch.Tensor, torch.Tensor | None]:
         gen = torch.Generator().manual_seed(self.config.seed + _FIXED_NOISE_OFFSET)

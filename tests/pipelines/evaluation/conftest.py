@@ -114,7 +114,7 @@ def toy_catalog(parameters: dict[str, Any], weights_dir: Path) -> DataCatalog:
     synthetic, synthetic_meta = make_synthetic(patches)
     classical, classical_meta = make_classical(patches, metadata)
     params: dict[str, Any] = {}
-    for key in ("evaluation", "reporting", "augmentation"):
+    for key in ("evaluation", "reporting", "augmentation", "realism"):
         if key in parameters:
             _flat_params(f"params:{key}", parameters[key], params)
     # No Inception weights on this machine or in CI: point at a file that is not there.

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import torch
 from kedro.io import DataCatalog
 
 from medsynth_pipeline.classification.cross_validation import GeneratorLeak
@@ -134,3 +135,23 @@ def test_unlabelled_synthetic_images_are_scored_but_left_out_of_the_studies(test
     pairs, _, summary, _ = check_memorisation(patches, metadata, synthetic, synthetic_meta, MODEL,
                                               evaluation["memorisation"], evaluation["scoring"], evaluation["task"])
     assert summary.loc[0, "n_synthetic"] == 24 and pairs.iloc[0]["near_copy"]  # set metrics need no label
+
+
+def test_the_generator_artifact_records_its_training_patients_for_the_leak_check() -> None:
+    from medsynth_pipeline.pipelines.augmentation.nodes import make_synthetic_sets
+
+    generator = {"training_patients": ["TR0", "TR1"]}
+    calls = {}
+
+    def fake_generate(artifact, **kwargs):  # the payload must pass the recorded patients on unchanged
+        calls["artifact"] = artifact
+        return torch.zeros(2, 1, 4, 4), pd.DataFrame({"set_index": [0, 0]})
+
+    import medsynth_pipeline.pipelines.augmentation.nodes as nodes
+
+    original, nodes.generate_synthetic_sets = nodes.generate_synthetic_sets, fake_generate
+    try:
+        payload, _ = make_synthetic_sets(generator, {"per_class": 1, "sets": 1, "seed": 0, "batch_size": 2, "device": "cpu"})
+    finally:
+        nodes.generate_synthetic_sets = original
+    assert payload["training_patients"] == ["TR0", "TR1"]

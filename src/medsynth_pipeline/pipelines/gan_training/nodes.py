@@ -139,6 +139,11 @@ def train_gan(
         "channels": training_set.channels,
         "spacing_mm": training_set.spacing_mm,
         "iterations": result.iterations,
+        # who the generator learnt from: the classifier studies refuse its images for a fold testing one of them
+        "training_patients": None if training_set.metadata is None
+        else sorted(set(training_set.metadata["patient_id"].astype(str))),
+        # reference pools come from the training split only (select_reference_pools checks it by patient)
+        "reference_pools_split": "train" if pools else None,
     }
     others = {k: {p: v.detach().cpu() for p, v in m.state_dict().items()}
               for k, m in result.system.networks().items() if k != "G"}

@@ -79,17 +79,25 @@ class WindowTimer:
             self.end = self._now()
 
 
+def preset_shape(block: dict[str, Any], preset: dict[str, Any]) -> tuple[int, int, int]:
+    """(channels, size, classes) of a model block's patches; a conditional model gets 5 classes."""
+    channels = len(block["select"]["channels"] or preset["channels"])
+    return channels, int(preset["size_px"]), 5 if block["select"]["label_column"] else 0
+
+
+def random_data(n: int, channels: int, size: int, classes: int, seed: int = 0) -> TrainingData:
+    """``n`` random images in [-1, 1] (and class indices when ``classes``)."""
+    gen = torch.Generator().manual_seed(seed)
+    return TrainingData(torch.rand(n, channels, size, size, generator=gen) * 2 - 1,
+                        torch.randint(0, classes, (n,), generator=gen) if classes else None)
+
+
 def benchmark(model: str, params: dict[str, Any], preset: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     block = params["gan_training"][model]
-    channels = len(block["select"]["channels"] or preset["channels"])
-    size = int(preset["size_px"])
-    classes = 5 if block["select"]["label_column"] else 0
+    channels, size, classes = preset_shape(block, preset)
     batch = int(block["schedule"]["batch_size"])
     device = select_device(args.device)
-    gen = torch.Generator().manual_seed(0)
-    n = max(args.training_images, batch)
-    data = TrainingData(torch.rand(n, channels, size, size, generator=gen) * 2 - 1,
-                        torch.randint(0, classes, (n,), generator=gen) if classes else None)
+    data = random_data(max(args.training_images, batch), channels, size, classes)
     trainer = {k: v for k, v in block["trainer"].items() if k not in ("checkpoint_dir", "progress_every_s")}
     if args.amp:
         trainer["amp"] = args.amp

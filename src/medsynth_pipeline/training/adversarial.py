@@ -84,11 +84,17 @@ class AdversarialSystem(GANSystem):
         with ctx.autocast():
             return ctx.parallel(self.G)(z, labels)
 
-    def _d_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
+    def _d_step(
+        self, batch: Batch, ctx: StepContext, fake: torch.Tensor | None = None
+    ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """One D update on ``fake`` (drawn here when None); returns the metrics and the fake, still
+        attached to G's graph, so the G step can reuse it instead of running G a second time."""
         labels = self._labels(batch)
         real = batch.images
-        fake = self._fake(real.shape[0], labels, ctx).detach()
+        if fake is None:
+            fake = self._fake(real.shape[0], labels, ctx)
         D = ctx.parallel(self.D)
+        attached, fake = fake, fake.detach()
         with ctx.autocast():
             real_logits = D(ctx.augment(real), labels).float()
             fake_logits = D(ctx.augment(fake), labels).float()
@@ -100,16 +106,20 @@ class AdversarialSystem(GANSystem):
             out["gradient_penalty"] = gp.detach()
         ctx.optimize("D", loss, self.opt_d)
         out.update(self._scores(real_logits, fake_logits))
-        return out
+        return out, attached
 
-    def _g_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
+    def _g_step(
+        self, batch: Batch, ctx: StepContext, fake: torch.Tensor | None = None
+    ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """One G update through D(``fake``) (drawn here when None); returns the metrics and the fake."""
         labels = self._labels(batch)
-        fake = self._fake(batch.images.shape[0], labels, ctx)
+        if fake is None:
+            fake = self._fake(batch.images.shape[0], labels, ctx)
         with ctx.autocast():
             fake_logits = ctx.parallel(self.D)(ctx.augment(fake), labels).float()
             loss = self.loss.generator(fake_logits)
         ctx.optimize("G", loss, self.opt_g)
-        return {"loss_G": loss.detach(), "D_G_z_after_D": self._score(fake_logits)}
+        return {"loss_G": loss.detach(), "D_G_z_after_D": self._score(fake_logits)}, fake
 
     def _score(self, logits: torch.Tensor) -> torch.Tensor:
         # Cross-entropy D: mean probability of "real"; WGAN critic: mean raw score.
@@ -123,13 +133,21 @@ class AdversarialSystem(GANSystem):
     def train_step(self, batch: Batch, ctx: StepContext) -> dict[str, torch.Tensor]:
         self.G.train()
         self.D.train()
+        # One G forward per generator update, as in the pytorch/examples DCGAN: d_then_g's G step reuses the
+        # last D step's fake (D saw it detached); g_then_d's first D step reuses the G step's fake, detached
+        # (drawn by G before its update, like d_then_g's D step), further critic steps draw their own.
         metrics: dict[str, torch.Tensor] = {}
+        reuse: torch.Tensor | None = None
         if self.step_order == "g_then_d":
-            metrics.update(self._g_step(batch, ctx))
+            step, fake = self._g_step(batch, ctx)
+            metrics.update(step)
+            reuse = fake.detach()
         for _ in range(self.d_steps):
-            metrics.update(self._d_step(batch, ctx))
+            step, fake = self._d_step(batch, ctx, reuse)
+            metrics.update(step)
+            reuse = None
         if self.step_order == "d_then_g":
-            metrics.update(self._g_step(batch, ctx))
+            metrics.update(self._g_step(batch, ctx, fake)[0])
         return metrics
 
     def sample_latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:

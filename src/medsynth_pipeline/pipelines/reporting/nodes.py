@@ -175,7 +175,7 @@ def memorisation_tables(summary: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         view["near-copy %"] = 100 * view["near_copy_fraction"]
         for column in ("n_synthetic", "n_near_copies"):
             view[column] = view[column].astype("Int64")
-    view = view.round(4).fillna("")
+    view = view.round(4).astype(object).fillna("")  # object first: an Int64 column takes no ""
     notes = ["Near copy: RMS distance to the nearest real training image at or below the given quantile of "
              "real-vs-real distances between patients; a generator that copies nothing flags about that share."]
     return summary, markdown_with_notes(TABLES["memorisation"], view, notes)

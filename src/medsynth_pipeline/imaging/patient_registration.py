@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +17,9 @@ from medsynth_pipeline.imaging.resample import (
     resample_onto,
     working_grid,
 )
+from medsynth_pipeline.imaging.series_io import read_volume
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,3 +110,67 @@ def pick_series(rows: pd.DataFrame) -> pd.Series:
         ["_axial", "size_z", "series_uid"], ascending=[False, False, True], kind="stable"
     )
     return ranked.drop(columns="_axial").iloc[0]
+
+
+@dataclass(frozen=True)
+class PatientSeries:
+    """One patient's work for :func:`register_patient`: the chosen series row per kind and its findings."""
+
+    patient_id: str
+    chosen: dict[str, pd.Series]
+    findings_lps: np.ndarray
+
+
+@dataclass(frozen=True)
+class PatientRegistration:
+    """What :func:`register_patient` gives back: the cropped volumes (empty if skipped) and report rows."""
+
+    patient_id: str
+    volumes: dict[str, sitk.Image]
+    rows: list[dict]
+
+
+def register_patient(
+    fixed_kind: str, kinds: tuple[str, ...], rigid: RegistrationSettings, crop: CropSettings, task: PatientSeries
+) -> PatientRegistration:
+    """Read, register and crop one patient (a pool task: top-level, inputs and result pickle).
+
+    A series that cannot be read or registered is reported (``status``) and the patient skipped, never
+    raising; a missing moving sequence is reported and the patient kept with what it has.
+    """
+    patient_id = task.patient_id
+    volumes, rows = _read_series(patient_id, task.chosen, kinds)
+    if fixed_kind not in volumes:
+        return PatientRegistration(patient_id, {}, rows)
+    try:
+        registered, report = register_and_crop_patient(
+            patient_id, fixed_kind, volumes, task.findings_lps, rigid, crop
+        )
+    except (RuntimeError, ValueError) as exc:
+        logger.warning("registration: %s skipped: %s", patient_id, exc)
+        rows.append({"patient_id": patient_id, "fixed_kind": fixed_kind, "status": f"failed: {exc}"})
+        return PatientRegistration(patient_id, {}, rows)
+    for row in report:
+        row.update(
+            status="registered" if rigid.enabled else "identity (registration off)",
+            fixed_series_uid=task.chosen[fixed_kind]["series_uid"],
+            moving_series_uid=task.chosen[row["moving_kind"]]["series_uid"],
+        )
+    return PatientRegistration(patient_id, registered, rows + report)
+
+
+def _read_series(
+    patient_id: str, chosen: Mapping[str, pd.Series], kinds: tuple[str, ...]
+) -> tuple[dict[str, sitk.Image], list[dict]]:
+    volumes: dict[str, sitk.Image] = {}
+    rows: list[dict] = []
+    for kind in kinds:
+        if kind not in chosen:
+            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"missing: no {kind} series"})
+            continue
+        try:
+            volumes[kind] = read_volume(chosen[kind])
+        except (RuntimeError, ValueError, OSError) as exc:
+            logger.warning("registration: %s %s unreadable (%s): %s", patient_id, kind, chosen[kind]["path"], exc)
+            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"unreadable: {exc}"})
+    return volumes, rows

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from medsynth_pipeline.imaging.dicom_stack import (
     split_stacks,
 )
 from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
+from medsynth_pipeline.imaging.parallel import RateLog, chunks, ordered_map
 from medsynth_pipeline.imaging.series_classify import SeriesClassifier, plane_of
 from medsynth_pipeline.imaging.series_io import (
     VolumeReadError,
@@ -77,6 +79,8 @@ class IngestOptions:
     volume_patient_patterns: tuple[str, ...] = ()
     trust_images_in_acquisition: bool = True
     progress: bool = True
+    #: Processes reading headers and decoding series (1: in this process); the outputs are the same.
+    workers: int = 1
 
 
 @dataclass
@@ -103,27 +107,22 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
             "ingest: %d archive(s) under raw_dir are not read (%s); unpack them to have their images indexed",
             len(archives), ", ".join(archives[:3]) + (", ..." if len(archives) > 3 else ""),
         )  # fmt: skip
-    headers, rejections = _scan_headers(inventory.dicom_candidates, options.progress)
+    headers, rejections = _scan_headers(inventory.dicom_candidates, options.progress, options.workers)
     rejections = inventory.rejections + rejections
     scanned = time.perf_counter()
     identifiers = set().union(*(h.identifiers for h in headers)) if headers else set()
-    rows: list[dict[str, Any]] = []
     headers, duplicates = drop_duplicate_instances(headers)
     rejections += duplicates
+    # in the order the serial scan met them: a mixed series is rejected here, the rest goes to the pool
+    tasks: list[tuple[str, Any, Any]] = []
     for series_uid, members in group_by_series(headers).items():
         if mixed := mixed_series(members):
-            rejections.append(mixed)
+            tasks.append(("rejected", mixed, None))
             continue
-        for unit in series_units(members):
-            new_rows, new_rejections = _guarded_unit(series_uid, unit, options)
-            rows += new_rows
-            rejections += new_rejections
-    for path, fmt in inventory.volumes:
-        row_or_rejection = _guarded_volume(Path(raw_dir), path, fmt, options)
-        if isinstance(row_or_rejection, Rejection):
-            rejections.append(row_or_rejection)
-        else:
-            rows.append(row_or_rejection)
+        tasks += [("unit", series_uid, unit) for unit in series_units(members)]
+    tasks += [("volume", path, fmt) for path, fmt in inventory.volumes]
+    rows, decoded = _decode_all(Path(raw_dir), tasks, options)
+    rejections += decoded
     if options.pseudonymiser.enabled:  # then the original ids are identifiers as well
         identifiers |= {str(row["patient_id"]) for row in rows}
     frame = _frame(rows, options.pseudonymiser)
@@ -160,16 +159,63 @@ def build_series_index(raw_dir: Path, options: IngestOptions) -> IngestResult:
     return IngestResult(frame, rejections, stats, identifiers)
 
 
-def _scan_headers(paths: Sequence[Path], progress: bool) -> tuple[list[DicomHeader], list[Rejection]]:
+#: Files per header-scan task: enough to hide the cost of a task, few enough to keep both cores busy.
+HEADER_CHUNK = 64
+
+
+def _scan_headers(
+    paths: Sequence[Path], progress: bool, workers: int = 1
+) -> tuple[list[DicomHeader], list[Rejection]]:
+    headers: list[DicomHeader] = []
+    rejections: list[Rejection] = []
+    with tqdm(
+        total=len(paths), desc="ingest: DICOM headers", unit="file", disable=not progress, mininterval=2
+    ) as bar:
+        for chunk_headers, chunk_rejections, n in ordered_map(_scan_chunk, chunks(paths, HEADER_CHUNK), workers):
+            headers += chunk_headers
+            rejections += chunk_rejections
+            bar.update(n)
+    return headers, rejections
+
+
+def _scan_chunk(paths: list[Path]) -> tuple[list[DicomHeader], list[Rejection], int]:
+    """Headers of consecutive files (a pool task): headers, rejections, and how many files were read."""
     headers: list[DicomHeader] = []
     rejections: list[Rejection] = []
     with quiet_pydicom():
-        for path in tqdm(
-            paths, desc="ingest: DICOM headers", unit="file", disable=not progress, mininterval=2
-        ):
+        for path in paths:
             result = _safe_read_header(path)
             (rejections if isinstance(result, Rejection) else headers).append(result)
-    return headers, rejections
+    return headers, rejections, len(paths)
+
+
+def _decode_all(
+    raw_dir: Path, tasks: list[tuple[str, Any, Any]], options: IngestOptions
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    """Every series unit and volume checked and decoded, ``options.workers`` at a time, results in order."""
+    rows: list[dict[str, Any]] = []
+    rejections: list[Rejection] = []
+    rate = RateLog("ingest: decoded", len(tasks), "series/volumes", options.workers, every_s=10.0)
+    for new_rows, new_rejections in ordered_map(partial(_decode_task, raw_dir, options), tasks, options.workers):
+        rows += new_rows
+        rejections += new_rejections
+        rate.step()
+    return rows, rejections
+
+
+def _decode_task(
+    raw_dir: Path, options: IngestOptions, task: tuple[str, Any, Any]
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    """One entry of :func:`_decode_all` (a pool task): a unit's rows and rejections, or a volume's."""
+    what, first, second = task
+    if what == "rejected":
+        return [], [first]
+    if what == "unit":
+        return _guarded_unit(first, second, options)
+    row_or_rejection = _guarded_volume(raw_dir, first, second, options)
+    if isinstance(row_or_rejection, Rejection):
+        return [], [row_or_rejection]
+    return [row_or_rejection], []
 
 
 def _safe_read_header(path: Path) -> DicomHeader | Rejection:

@@ -29,7 +29,7 @@ PROJECT = Path(__file__).resolve().parents[3]
 
 def scan(root: Path):
     params = yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"]
-    return build_series_index(root, ingest_options({**params, "progress": False}))
+    return build_series_index(root, ingest_options({**params, "progress": False, "workers": 1}))
 
 
 def only_rejection(result):

@@ -27,7 +27,7 @@ PROJECT = Path(__file__).resolve().parents[3]
 
 def base_params() -> dict:
     params = yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"]
-    return {**params, "progress": False}
+    return {**params, "progress": False, "workers": 1}  # in-process: monkeypatches reach it, no pool start-up
 
 
 def build_zoo(f, root: Path) -> dict[str, object]:

@@ -31,6 +31,7 @@ def scanned():
     params = {
         **yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"],
         "progress": False,
+        "workers": 1,  # in-process: a spawned pool costs more than these few files
     }
     return build_series_index(SAMPLES, ingest_options(params))
 

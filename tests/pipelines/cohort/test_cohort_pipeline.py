@@ -70,7 +70,7 @@ def test_parameters_resolve_to_a_valid_spec(project_root: Path, env: str) -> Non
     cohort = _config(project_root, env)["parameters"]["cohort"]
     resolve_spec(cohort["preset"], cohort.get("overrides"))  # unknown keys would raise
     if env != "test":
-        assert cohort["n_patients"] == 40 and cohort["preset"] == "prostatex"
+        assert cohort["n_patients"] == 204 and cohort["preset"] == "prostatex"
     else:
         assert cohort["n_patients"] <= 5 and cohort["preset"] == "tiny"
 
@@ -86,8 +86,9 @@ def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp
     catalog = DataCatalog.from_config(entries)
     params = config["parameters"]["cohort"]
     catalog["params:cohort"] = params
+    catalog["params:cohort.workers"] = 2  # rendered by a pool while Kedro saves; write_cohort below is serial
     pipeline = create_pipeline()
-    assert pipeline.inputs() == {"params:cohort"}
+    assert pipeline.inputs() == {"params:cohort", "params:cohort.workers"}
     SequentialRunner().run(pipeline, catalog)
 
     written = _digests(tmp_path / "kedro")
@@ -100,6 +101,7 @@ def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp
         n_patients=params["n_patients"],
         seed=params["seed"],
         preset=params["preset"],
+        workers=1,
         **params.get("overrides", {}),
     )
     assert written == _digests(tmp_path / "plain")  # the Kedro datasets write exactly what the library does

@@ -49,6 +49,7 @@ def base_params() -> dict:
     return {
         **yaml.safe_load((PROJECT / "conf/base/parameters_ingest.yml").read_text())["ingest"],
         "progress": False,
+        "workers": 1,  # in-process: a spawned pool costs more than these few files
     }
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from medsynth_pipeline.imaging.cohort import acquisition, tables
 from medsynth_pipeline.imaging.cohort.dicom import EncodedSeries, encode, slice_dataset
 from medsynth_pipeline.imaging.cohort.plan import DICOM_ROOT, KTRANS_ROOT, CohortPlan, plan_cohort
 from medsynth_pipeline.imaging.cohort.spec import resolve_spec, spec_as_dict
+from medsynth_pipeline.imaging.parallel import RateLog, ordered_map
 
 logger = logging.getLogger(__name__)
 
@@ -33,83 +33,110 @@ TRUTH_TABLES: dict[str, Callable[[CohortPlan], pd.DataFrame]] = {
 SPEC_FILE = "cohort_spec.json"
 
 
-class PatientImages:
-    """Acquires a patient's series on first use and keeps only the latest patient, so memory stays one patient.
+#: What a rendered patient is: ``(kind, slice)`` → DICOM slice, or ``("KTRANS", 0)`` → the Ktrans map.
+Rendered = dict[tuple[str, int], Any]
+DICOM_KINDS = ("T2W", "T2W_SAG", "ADC", "DWI")
+_WORKER_PLAN: CohortPlan | None = None  # set once per pool worker: every task of the pool renders this plan
 
-    Files are written in sorted path order, which groups them by patient: each patient is acquired once.
+
+def render_patient(plan: CohortPlan, index: int, kinds: tuple[str, ...]) -> Rendered:
+    """Every file of ``kinds`` (DICOM series kinds, or ``KTRANS``) of patient ``index``, ready to save."""
+    patient, spec, seed = plan.patients[index], plan.spec, plan.seed
+    out: Rendered = {}
+    encoded: dict[str, EncodedSeries] = {}
+    for series in patient.series:
+        if series.kind not in kinds:
+            continue
+        if series.kind == "KTRANS":
+            out[("KTRANS", 0)] = series.grid.to_image(acquisition.acquire_ktrans(patient, spec, seed))
+            continue
+        if series.kind not in encoded:
+            encoded.update(_encode_series(patient, spec, seed, series.kind))
+        for k in range(series.grid.size[2]):
+            out[(series.kind, k)] = slice_dataset(patient, series, k, encoded[series.kind], spec, seed)
+    return out
+
+
+def _encode_series(patient: Any, spec: Any, seed: int, kind: str) -> dict[str, EncodedSeries]:
+    if kind in ("T2W", "T2W_SAG"):
+        return {kind: encode(acquisition.acquire_t2w(patient, spec, seed, kind), rescale=False)}
+    if kind in ("ADC", "DWI"):
+        adc, calc = acquisition.acquire_diffusion(patient, spec, seed)
+        # ADC is stored directly in 10⁻⁶ mm²/s as ProstateX has it; the b-image uses a RescaleSlope.
+        return {"ADC": encode(adc, rescale=False), "DWI": encode(calc, rescale=True)}
+    raise KeyError(f"cohort: unknown series kind {kind!r}")
+
+
+def _set_worker_plan(plan: CohortPlan) -> None:
+    global _WORKER_PLAN
+    _WORKER_PLAN = plan
+
+
+def _render_in_worker(task: tuple[int, tuple[str, ...]]) -> Rendered:
+    assert _WORKER_PLAN is not None, "cohort: pool worker started without its plan"
+    index, kinds = task
+    return render_patient(_WORKER_PLAN, index, kinds)
+
+
+class PatientImages:
+    """Renders patients on first use and keeps only the latest one, so memory stays a few patients.
+
+    Kedro's ``PartitionedDataset`` saves in sorted path order, which is patient order: with ``workers > 1``
+    the next patients are rendered by a process pool while this process saves the current one. A patient
+    asked for out of order is rendered here; the files are the same either way.
     """
 
-    def __init__(self, plan: CohortPlan) -> None:
-        self._plan = plan
+    def __init__(self, plan: CohortPlan, kinds: tuple[str, ...], workers: int = 1) -> None:
+        self._plan, self._kinds, self._workers = plan, kinds, workers
         self._index: int | None = None
-        self._series: dict[str, Any] = {}
-        self._started = time.perf_counter()
-        self._acquired = 0
+        self._files: Rendered = {}
+        self._stream: Iterator[Rendered] | None = None
+        self._next = 0  # index of the patient the stream yields next
+        self._rate = RateLog("cohort: rendered", len(plan.patients), "patients", workers, every_s=0.0)
 
-    def _get(self, index: int, kind: str) -> Any:
+    def get(self, index: int, key: tuple[str, int]) -> Any:
         if index != self._index:
-            self._index, self._series = index, {}
-        if kind not in self._series:
-            self._acquire(index, kind)
-        return self._series[kind]
+            self._files, self._index = self._render(index), index
+            self._rate.step()
+        return self._files[key]
 
-    def _acquire(self, index: int, kind: str) -> None:
-        patient, spec, seed = self._plan.patients[index], self._plan.spec, self._plan.seed
-        if not self._series:
-            self._acquired += 1
-            elapsed = time.perf_counter() - self._started
-            logger.info(
-                "cohort: acquiring %s (%d/%d, %.2f patients/s so far)",
-                patient.patient_id,
-                self._acquired,
-                len(self._plan.patients),
-                (self._acquired - 1) / max(elapsed, 1e-9),
+    def _render(self, index: int) -> Rendered:
+        if self._workers <= 1:
+            return render_patient(self._plan, index, self._kinds)
+        if self._stream is None:
+            tasks = ((i, self._kinds) for i in range(len(self._plan.patients)))
+            self._stream = ordered_map(
+                _render_in_worker, tasks, self._workers, initializer=_set_worker_plan, initargs=(self._plan,)
             )
-        if kind in ("T2W", "T2W_SAG"):
-            self._series[kind] = encode(acquisition.acquire_t2w(patient, spec, seed, kind), rescale=False)
-        elif kind in ("ADC", "DWI"):
-            adc, calc = acquisition.acquire_diffusion(patient, spec, seed)
-            # ADC is stored directly in 10⁻⁶ mm²/s as ProstateX has it; the b-image uses a RescaleSlope.
-            self._series["ADC"], self._series["DWI"] = encode(adc, rescale=False), encode(calc, rescale=True)
-        elif kind == "KTRANS":
-            grid = patient.series_of("KTRANS").grid
-            self._series[kind] = grid.to_image(acquisition.acquire_ktrans(patient, spec, seed))
-        else:
-            raise KeyError(f"cohort: unknown series kind {kind!r}")
-
-    def encoded(self, index: int, kind: str) -> EncodedSeries:
-        return self._get(index, kind)
-
-    def ktrans(self, index: int) -> sitk.Image:
-        return self._get(index, "KTRANS")
-
-    def slice(self, index: int, kind: str, k: int) -> pydicom.Dataset:
-        patient = self._plan.patients[index]
-        return slice_dataset(
-            patient, patient.series_of(kind), k, self.encoded(index, kind), self._plan.spec, self._plan.seed
-        )
+        if index != self._next:
+            return render_patient(self._plan, index, self._kinds)
+        self._next += 1
+        rendered = next(self._stream)
+        if self._next == len(self._plan.patients):
+            self._stream.close()  # the last patient: the pool's processes end now, not at exit
+        return rendered
 
 
-def dicom_partitions(plan: CohortPlan) -> dict[str, Callable[[], pydicom.Dataset]]:
+def dicom_partitions(plan: CohortPlan, workers: int = 1) -> dict[str, Callable[[], pydicom.Dataset]]:
     """``ProstateX-0000/<study>/<series>/1-01`` … (relative to ``<raw_dir>/PROSTATEx``, no suffix) → a callable
-    making that slice."""
-    images = PatientImages(plan)
+    making that slice. ``workers`` processes render patients ahead (1: one at a time, in this process)."""
+    images = PatientImages(plan, DICOM_KINDS, workers)
     parts: dict[str, Callable[[], pydicom.Dataset]] = {}
     for patient in plan.patients:
         for series in (s for s in patient.series if s.kind != "KTRANS"):
             for k in range(series.grid.size[2]):
                 parts[f"{series.path.removeprefix(DICOM_ROOT + '/')}/1-{k + 1:02d}"] = (
-                    lambda i=patient.index, kind=series.kind, k=k: images.slice(i, kind, k)
+                    lambda i=patient.index, kind=series.kind, k=k: images.get(i, (kind, k))
                 )
     return parts
 
 
-def ktrans_partitions(plan: CohortPlan) -> dict[str, Callable[[], sitk.Image]]:
+def ktrans_partitions(plan: CohortPlan, workers: int = 1) -> dict[str, Callable[[], sitk.Image]]:
     """``ProstateX-0000/ProstateX-0000-Ktrans`` … (relative to ``<raw_dir>/ProstateXKtrans-train-fixed``, no
     suffix) → a callable making the volume."""
-    images = PatientImages(plan)
+    images = PatientImages(plan, ("KTRANS",), workers)
     return {
-        p.series_of("KTRANS").path.removeprefix(KTRANS_ROOT + "/"): (lambda i=p.index: images.ktrans(i))
+        p.series_of("KTRANS").path.removeprefix(KTRANS_ROOT + "/"): (lambda i=p.index: images.get(i, ("KTRANS", 0)))
         for p in plan.patients
     }
 
@@ -120,20 +147,22 @@ def write_cohort(
     n_patients: int = 3,
     seed: int = 0,
     preset: str = "tiny",
+    workers: int = 1,
     **overrides: Any,
 ) -> CohortPlan:
     """Write a complete cohort without Kedro (e.g. into ``tmp_path`` in another area's tests).
 
     ``out_dir`` receives the ProstateX layout, ``truth_dir`` the ground truth. ``overrides`` are nested
-    mappings mirroring :class:`CohortSpec` (e.g. ``t2w={"write_sagittal": True}``). Returns the plan.
+    mappings mirroring :class:`CohortSpec` (e.g. ``t2w={"write_sagittal": True}``); ``workers``
+    processes render patients (1: in this process; the files are identical). Returns the plan.
     """
     plan = plan_cohort(resolve_spec(preset, overrides), n_patients, seed)
     out, truth = Path(out_dir), Path(truth_dir)
-    for rel, make in dicom_partitions(plan).items():
+    for rel, make in dicom_partitions(plan, workers).items():
         path = out / DICOM_ROOT / f"{rel}.dcm"
         path.parent.mkdir(parents=True, exist_ok=True)
         make().save_as(path, enforce_file_format=True)
-    for rel, make in ktrans_partitions(plan).items():
+    for rel, make in ktrans_partitions(plan, workers).items():
         path = out / KTRANS_ROOT / f"{rel}.mhd"
         path.parent.mkdir(parents=True, exist_ok=True)
         sitk.WriteImage(make(), str(path), useCompression=True)

@@ -18,6 +18,7 @@ from medsynth_pipeline.imaging.cohort.tables import (
     lesions_truth_table,
     prostatex2_findings_table,
 )
+from medsynth_pipeline.imaging.parallel import resolve_workers
 
 # The table builders already have a node's shape (plan -> DataFrame), so they are this pipeline's nodes as is.
 __all__ = [
@@ -40,14 +41,15 @@ def make_cohort_plan(cohort: dict[str, Any]) -> CohortPlan:
     return plan_cohort(spec, int(cohort["n_patients"]), int(cohort["seed"]))
 
 
-def dicom_series(plan: CohortPlan) -> dict[str, Callable[[], pydicom.Dataset]]:
-    """T2w (axial, sagittal), ADC and computed b-value slices, rendered one patient at a time as they are saved."""
-    return cohort_writer.dicom_partitions(plan)
+def dicom_series(plan: CohortPlan, workers: int | None) -> dict[str, Callable[[], pydicom.Dataset]]:
+    """T2w (axial, sagittal), ADC and computed b-value slices, rendered patient by patient as they are saved
+    (``cohort.workers`` processes render ahead; null = every core)."""
+    return cohort_writer.dicom_partitions(plan, resolve_workers(workers, "cohort.workers"))
 
 
-def ktrans_volumes(plan: CohortPlan) -> dict[str, Callable[[], sitk.Image]]:
+def ktrans_volumes(plan: CohortPlan, workers: int | None) -> dict[str, Callable[[], sitk.Image]]:
     """One Ktrans map per patient, rendered as it is saved."""
-    return cohort_writer.ktrans_partitions(plan)
+    return cohort_writer.ktrans_partitions(plan, resolve_workers(workers, "cohort.workers"))
 
 
 def cohort_spec_document(plan: CohortPlan) -> dict[str, Any]:

@@ -21,7 +21,16 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
         nodes.lesions_truth_table: "cohort_lesions_truth",
         nodes.cohort_spec_document: "cohort_spec",
     }
+    rendered = {nodes.dicom_series, nodes.ktrans_volumes}  # the image writers run a process pool
     return Pipeline(
         [Node(nodes.make_cohort_plan, "params:cohort", "cohort_plan", name="make_cohort_plan")]
-        + [Node(func, "cohort_plan", output, name=f"write_{output}") for func, output in outputs.items()]
+        + [
+            Node(
+                func,
+                ["cohort_plan", "params:cohort.workers"] if func in rendered else "cohort_plan",
+                output,
+                name=f"write_{output}",
+            )
+            for func, output in outputs.items()
+        ]
     )

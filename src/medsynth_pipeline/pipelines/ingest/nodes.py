@@ -13,6 +13,7 @@ from medsynth_pipeline.imaging.dicom_stack import GeometryTolerance
 from medsynth_pipeline.imaging.findings import find_tables, read_findings
 from medsynth_pipeline.imaging.ingest_rejections import rejections_frame
 from medsynth_pipeline.imaging.ingest_summary import summarise
+from medsynth_pipeline.imaging.parallel import resolve_workers
 from medsynth_pipeline.imaging.series_classify import SeriesClassifier
 from medsynth_pipeline.imaging.series_index import IngestOptions, build_series_index
 
@@ -36,6 +37,7 @@ def ingest_options(params: dict[str, Any]) -> IngestOptions:
         volume_patient_patterns=tuple(params["volume_patient_patterns"]),
         trust_images_in_acquisition=bool(geometry["trust_images_in_acquisition"]),
         progress=bool(params.get("progress", True)),
+        workers=resolve_workers(params.get("workers"), "ingest.workers"),
     )
 
 

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import SimpleITK as sitk
 from matplotlib.figure import Figure
 
+from medsynth_pipeline.imaging.parallel import RateLog, ordered_map, resolve_workers
 from medsynth_pipeline.imaging.patches import normalise
 from medsynth_pipeline.imaging.patient_registration import (
     CropSettings,
+    PatientSeries,
     pick_series,
-    register_and_crop_patient,
+    register_patient,
 )
 from medsynth_pipeline.imaging.registered_volumes import VolumeOrLoader, load_volume
 from medsynth_pipeline.imaging.registration import RegistrationSettings
 from medsynth_pipeline.imaging.resample import findings_of
-from medsynth_pipeline.imaging.series_io import read_volume
 from medsynth_pipeline.reporting.patch_grid import registration_check_figure
 
 logger = logging.getLogger(__name__)
 REPORT_DECIMALS = 4  # 0.1 µm and 0.0001°: far below what registration resolves, and a readable table
+PROGRESS_EVERY_S = 10.0  # a progress line at most this often (a patient takes seconds; 204 lines is noise)
 
 REPORT_COLUMNS = [
     "patient_id", "moving_kind", "fixed_kind", "status", "registered",
@@ -42,63 +44,34 @@ def register_and_crop(
     Returns the ``registered_volumes`` partitions (``<patient_id>/<KIND>``) and the ``registration_report``.
     A patient whose series cannot be read or registered is reported (``status``) and skipped, never
     aborting the run; a missing moving sequence is reported and the patient kept with what it has.
+    ``registration.workers`` processes register patients (null = every core); the outputs are the same.
     """
     fixed_kind, moving_kinds = params["fixed_kind"], list(params["moving_kinds"])
     rigid = RegistrationSettings.from_params(params["rigid"])
     crop = CropSettings.from_params(params["working_grid"], params["crop_centre"])
-    kinds = [fixed_kind, *moving_kinds]
+    workers = resolve_workers(params.get("workers"), "registration.workers")
+    kinds = (fixed_kind, *moving_kinds)
     usable = series_index[series_index["kind"].isin(kinds)]
     patients = sorted(usable.loc[usable["kind"] == fixed_kind, "patient_id"].unique())
+    tasks = [
+        PatientSeries(
+            patient_id,
+            {kind: pick_series(group) for kind, group in usable[usable["patient_id"] == patient_id].groupby("kind")},
+            findings_of(lesions, patient_id),
+        )
+        for patient_id in patients
+    ]
     partitions: dict[str, sitk.Image] = {}
     rows: list[dict] = []
-    start = time.perf_counter()
-    for n, patient_id in enumerate(patients, start=1):
-        chosen = {
-            kind: pick_series(group)
-            for kind, group in usable[usable["patient_id"] == patient_id].groupby("kind")
-        }
-        volumes, read_rows = _read_series(patient_id, chosen, kinds)
-        rows.extend(read_rows)
-        if fixed_kind not in volumes:
-            continue
-        try:
-            registered, report = register_and_crop_patient(
-                patient_id, fixed_kind, volumes, findings_of(lesions, patient_id), rigid, crop
-            )
-        except (RuntimeError, ValueError) as exc:
-            logger.warning("registration: %s skipped: %s", patient_id, exc)
-            rows.append({"patient_id": patient_id, "fixed_kind": fixed_kind, "status": f"failed: {exc}"})
-            continue
-        for row in report:
-            row.update(
-                status="registered" if rigid.enabled else "identity (registration off)",
-                fixed_series_uid=chosen[fixed_kind]["series_uid"],
-                moving_series_uid=chosen[row["moving_kind"]]["series_uid"],
-            )
-        rows.extend(report)
-        partitions.update({f"{patient_id}/{kind}": image for kind, image in registered.items()})
-        elapsed = time.perf_counter() - start
-        logger.info("registration: %d/%d patients (%.1f s/patient)", n, len(patients), elapsed / n)
+    rate = RateLog("registration: registered", len(tasks), "patients", workers, every_s=PROGRESS_EVERY_S)
+    # results come back in patient order whatever the number of workers, so the outputs do not depend on it
+    for result in ordered_map(partial(register_patient, fixed_kind, kinds, rigid, crop), tasks, workers):
+        rows.extend(result.rows)
+        partitions.update({f"{result.patient_id}/{kind}": image for kind, image in result.volumes.items()})
+        rate.step()
     if not partitions:
         raise ValueError(f"registration: no patient has a readable {fixed_kind} series in series_index")
     return partitions, pd.DataFrame(rows).reindex(columns=REPORT_COLUMNS).round(REPORT_DECIMALS)
-
-
-def _read_series(
-    patient_id: str, chosen: Mapping[str, pd.Series], kinds: list[str]
-) -> tuple[dict[str, sitk.Image], list[dict]]:
-    volumes: dict[str, sitk.Image] = {}
-    rows: list[dict] = []
-    for kind in kinds:
-        if kind not in chosen:
-            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"missing: no {kind} series"})
-            continue
-        try:
-            volumes[kind] = read_volume(chosen[kind])
-        except (RuntimeError, ValueError, OSError) as exc:
-            logger.warning("registration: %s %s unreadable (%s): %s", patient_id, kind, chosen[kind]["path"], exc)
-            rows.append({"patient_id": patient_id, "moving_kind": kind, "status": f"unreadable: {exc}"})
-    return volumes, rows
 
 
 def plot_registration_check(

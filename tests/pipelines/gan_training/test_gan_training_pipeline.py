@@ -19,7 +19,7 @@ from medsynth_pipeline.pipelines.gan_training.pipeline import model_template
 from ..conftest import KeptMemoryDataset
 from .conftest import tiny_patches
 
-FIGURES = ("progress_grid", "loss_curves", "real_vs_synthetic", "latent_interpolation")
+FIGURES = ("progress_grid", "loss_curves", "real_vs_synthetic", "latent_interpolation", "selection_curve_figure")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_every_model_is_the_same_template_under_its_namespace() -> None:
 
 def test_conditional_prostategan(outputs: dict[str, Any]) -> None:
     artifact = outputs["gan_training.prostategan.generator"]
-    # conf/test conditions on ClinSig over every split (the tiny cohort has few graded lesions)
+    # conf/test conditions on ClinSig, training split only (the tiny cohort has few graded lesions)
     assert artifact["class_values"] == [False, True] and artifact["label_column"] == "clin_sig"
     assert artifact["class_attributes"][0] == {"is_lesion": True, "clin_sig": False, "ggg": 1,
                                                "gleason_score": "3+3", "zone": "PZ"}
@@ -66,8 +66,8 @@ def test_conditional_prostategan(outputs: dict[str, Any]) -> None:
     assert snapshots["iterations"] == [2, 3]  # snapshot_fractions 0.5, 1.0 of 3 iterations
     assert snapshots["images"].shape == (2, 2, 1, 32, 32)  # milestones × classes (one fixed z per row)
     summary = outputs["gan_training.prostategan.training_summary"]
-    # 9 lesions + 1 pre-augmented copy each (conf/test copies: 1)
-    assert summary.loc[0, "training_images"] == 18 and summary.loc[0, "iterations"] == 3
+    # the 7 training-split lesions + 1 pre-augmented copy each (conf/test copies: 1)
+    assert summary.loc[0, "training_images"] == 14 and summary.loc[0, "iterations"] == 3
 
 
 def test_unconditional_models(outputs: dict[str, Any]) -> None:
@@ -77,7 +77,7 @@ def test_unconditional_models(outputs: dict[str, Any]) -> None:
         assert artifact["class_attributes"] == [{"is_lesion": True, "zone": "PZ"}]  # ClinSig varies: not a class
         assert load_generator(artifact).generate(2).shape == (2, *shape)
         assert "D" in outputs[f"gan_training.{model}.discriminator"]
-        assert outputs[f"gan_training.{model}.training_summary"].loc[0, "training_images"] == 9
+        assert outputs[f"gan_training.{model}.training_summary"].loc[0, "training_images"] == 7  # train lesions
     assert outputs["gan_training.dcgan64.generator"]["channels"] == ["T2W"]
     assert outputs["gan_training.kitchen_seah.generator"]["output_range"] == [0.0, 1.0]  # Table 1's ReLU output
 

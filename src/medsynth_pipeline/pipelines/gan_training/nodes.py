@@ -11,6 +11,11 @@ from matplotlib.figure import Figure
 
 from medsynth_pipeline.augmentation.classical import ClassicalAugmentation, augment_images
 from medsynth_pipeline.models.latent import interpolate_latents, load_generator
+from medsynth_pipeline.pipelines.gan_training.model_selection import (
+    build_selector,
+    selection_record,
+    selection_settings,
+)
 from medsynth_pipeline.reporting.gan_figures import (
     interpolation_figure,
     loss_curves_figure,
@@ -87,12 +92,16 @@ def _iterations(schedule: dict[str, Any], n: int) -> int:
 
 def train_gan(
     training_set: TrainingSet, params: dict[str, Any], reference_pools: dict[str, torch.Tensor] | None = None,
+    validation_pool: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
     """Train the model described by ``params`` (system, schedule, trainer) on the selected images and, for a
     system that draws from reference pools (``select_reference_pools``), those pools.
 
-    Returns the generator artifact (weights + how to rebuild + what its classes mean), the other networks'
-    state_dicts, the per-iteration history, the fixed-noise snapshots and a one-row run summary.
+    With ``selection`` on, the loop scores the generator on ``validation_pool`` (``select_validation_pool``)
+    and the artifact is the best-scoring snapshot's generator, not the last (``artifact["selection"]``: metric,
+    best iteration and score, the curve). Returns the generator artifact (weights + how to rebuild + what its
+    classes mean), the other networks' state_dicts (last iterate), the per-iteration history, the fixed-noise
+    snapshots and a one-row run summary.
     """
     name = params["name"]
     schedule, trainer = params["schedule"], dict(params["trainer"])
@@ -129,9 +138,17 @@ def train_gan(
     logger.info("%s: %d iterations at batch %d on %d images %s (%.1f epochs)%s", name, iterations, batch_size, n,
                 (channels, height, width), iterations * batch_size / n,
                 "".join(f", pool {k}: {len(v)} images" for k, v in pools.items()))
-    result = Trainer(factory, data, config).fit()
+    selection = selection_settings(params)
+    selector = None if selection is None else build_selector(selection, dict(validation_pool or {}), training_set,
+                                                             probe_range, iterations, name)
+    result = Trainer(factory, data, config, selector=selector).fit()
+    chosen = result.selection.best_generator if result.selection is not None else None
+    if selector is not None and chosen is None:
+        raise RuntimeError(f"gan_training.{name}: model selection scored no snapshot (every score NaN?): "
+                           f"{result.selection.curve if result.selection else []}")
+    record = None if selector is None else selection_record(result.selection, selection, dict(validation_pool))
 
-    artifact = result.system.export_generator() | {
+    artifact = (chosen if chosen is not None else result.system.export_generator()) | {
         "model": name,
         "label_column": training_set.label_column,
         "class_values": training_set.class_values,
@@ -144,7 +161,7 @@ def train_gan(
         else sorted(set(training_set.metadata["patient_id"].astype(str))),
         # reference pools come from the training split only (select_reference_pools checks it by patient)
         "reference_pools_split": "train" if pools else None,
-    }
+    } | ({} if record is None else {"selection": record})
     others = {k: {p: v.detach().cpu() for p, v in m.state_dict().items()}
               for k, m in result.system.networks().items() if k != "G"}
     snapshots = {
@@ -160,6 +177,7 @@ def train_gan(
         "epochs": result.iterations * batch_size / n, "resumed_from": result.resumed_from,
         "wall_seconds_this_process": round(result.wall_seconds, 2), "images_per_second": round(result.images_per_second, 1),
         **{f"final_{k}": v for k, v in (result.history[-1] if result.history else {}).items() if k != "iteration"},
+        **({} if record is None else {f"selection_{k}": record[k] for k in ("metric", "best_iteration", "best_score")}),
     }])
     return artifact, others, pd.DataFrame(result.history), snapshots, summary
 

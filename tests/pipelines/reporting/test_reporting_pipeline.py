@@ -39,6 +39,28 @@ def test_tables_in_the_papers_layout(reported: DataCatalog) -> None:
     assert "toy" in reported.load("reporting.memorisation_csv")["model"].tolist()
 
 
+def test_realism_section_in_the_report(reported: DataCatalog) -> None:
+    scores = reported.load("evaluation.all_realism_scores")
+    headline, markdown = reported.load("reporting.realism_csv"), reported.load("reporting.realism_markdown")
+    passed = scores[scores["headline"]]
+    expected = {m for m in passed["metric"] if m.startswith(("FRD", "C2ST"))}
+    assert set(headline["metric"]) == expected
+    failed = set(scores.loc[~scores["ladder_passed"] & (scores["status"] == "computed"), "metric"])
+    for metric in {m for m in failed if m.startswith(("FRD", "C2ST"))}:
+        assert f"- {metric} (toy) fails the metric ladder at step " in markdown and metric not in set(headline["metric"])
+    offline = reported.load("reporting.gan_comparison_markdown")
+    domain = failed & set(reported.load("evaluation.gan_comparison_summary")["metric"])
+    assert domain  # the toy classifier features fail the ladder (see the realism scores)
+    for metric in domain:  # FD/KID/PRDC that fail the ladder are flagged by their own table
+        assert f"- {metric} (toy) " in offline and "no measure of realism" in offline
+        assert f"- {metric} (toy) " not in markdown
+    section = reported.load("reporting.report").split("## Realism of the synthetic images", 1)[1].split("\n## ", 1)[0]
+    assert markdown.split("\n", 1)[1].strip() in section and "](evaluation/realism.md)" in section
+    metrics = reported.load("reporting.mlflow_metrics")
+    for row in headline.itertuples():
+        assert metrics[f"realism/toy/{row.metric}/mean"]["value"] == row.mean
+
+
 def test_every_figure_is_drawn(reported: DataCatalog) -> None:
     for figure in FIGURES:
         assert isinstance(reported.load(f"reporting.toy.{figure}"), Figure), figure
@@ -84,6 +106,9 @@ def test_report_links_name_the_files_the_catalog_writes(project_root: Path, test
 
     assert written("reporting.{name}_csv") == layout["table_csv"]
     assert written("reporting.{name}_markdown") == layout["table_markdown"]
+    # ops/readme_results.py copies data/08_reporting/evaluation/realism.md into the README
+    assert layout["table_markdown"].format(name="realism") == "evaluation/realism.md"
+    assert '"realism": ' in (project_root / "ops/readme_results.py").read_text()
     assert written("reporting.{model}.{figure}") == layout["figure"]
     assert written("reporting.report") == "REPORT.md"
     assert written("reporting.paired_comparisons_figure") == layout["paired_figure"]
@@ -105,7 +130,8 @@ def test_002_table_ii_joins_the_report_when_its_model_is_in_the_run(reported: Da
     assert toy.endswith(f"| {100 * sca['mean']:.2f} ± {100 * sca['std']:.2f} |")  # SCA in %, as 002 prints it
     assert "FD-ANN-real" in markdown and "absent.pth" in markdown  # offline fallbacks, and why FID/IS are missing
     inputs = [reported.load(name) for name in (
-        "evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown", "reporting.augmentation_study_markdown",
+        "evaluation.gan_comparison_summary", "reporting.gan_comparison_markdown", "reporting.realism_markdown",
+        "reporting.augmentation_study_markdown",
         "reporting.paired_comparisons_markdown", "reporting.tstr_markdown", "reporting.memorisation_markdown", "evaluation.augmentation_study_runs",
         "evaluation.tstr_runs", "patient_splits", "params:evaluation", "params:augmentation.synthetic")]
     report = write_report(*inputs, params, table, markdown, models=["toy"])

@@ -12,6 +12,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.pipelines.evaluation.nodes import REAL_DATA
+from medsynth_pipeline.reporting.realism_table import (
+    RealismTargets,
+    headline_table,
+    headline_view,
+    ladder_flags,
+    realism_notes,
+)
 from medsynth_pipeline.reporting.report_md import ReportSection, render_report
 from medsynth_pipeline.reporting.study_figures import (
     distance_histogram_figure,
@@ -43,6 +50,7 @@ TABLES = {
     "gan_comparison": "Synthetic image quality (002 Table II protocol)",
     "gan_comparison_ttests": "Welch t-tests between models",
     "table_ii": "002 Table II: semi-supervised mp-MRI synthesis",
+    "realism": "Realism of the synthetic images: FRD and C2ST",
     "augmentation_study": "Augmentation study (004 Table 1)",
     "paired_comparisons": "Does synthetic data help? Paired comparisons and verdicts",
     "tstr": "Train on synthetic, test on real (TSTR) vs train on real (TRTR)",
@@ -64,10 +72,11 @@ def _ordered_metrics(summary: pd.DataFrame, first: list[str]) -> list[str]:
 
 
 def gan_comparison_tables(
-    summary: pd.DataFrame, ttests: pd.DataFrame, params: dict[str, Any]
+    summary: pd.DataFrame, ttests: pd.DataFrame, realism_scores: pd.DataFrame, params: dict[str, Any]
 ) -> tuple[pd.DataFrame, str, pd.DataFrame, str]:
     """002 Table II layout (models and real-data rows × metrics, mean ± std over synthetic sets), in two
-    Markdown tables: the paper's Inception metrics and SCA, then the offline domain metrics."""
+    Markdown tables: the paper's Inception metrics and SCA, then the offline domain metrics. A metric of the
+    table that failed the realism metric ladder (FD/KID/PRDC on classifier features) is flagged in the notes."""
     data = summary.drop_duplicates("row").set_index("row")["data"]
     metrics = _ordered_metrics(summary, params["comparison_metrics_first"])
     paper = [m for m in metrics if m.split("-")[0] in ("IS", "FID", "KID") and "-real" not in m or m == "SCA"]
@@ -78,7 +87,9 @@ def gan_comparison_tables(
         table.insert(1, "data", table["row"].map(data))
         tables.append(table)
     notes = ["Mean ± std over the synthetic sets of each model; real-data rows: the held-out real images "
-             "scored like one more set.", *not_computed_notes(summary)]
+             "scored like one more set.", *not_computed_notes(summary),
+             *ladder_flags(realism_scores, metrics=set(summary["metric"]),
+                           consequence="on this run's data it is no measure of realism")]
     text = (markdown_with_notes(TABLES["gan_comparison"], tables[0])
             + "\n" + markdown_table(tables[1]) + "\n\n" + "".join(f"- {note}\n" for note in notes))
     tests_md = markdown_with_notes(TABLES["gan_comparison_ttests"], ttests.round(4) if len(ttests) else
@@ -161,6 +172,17 @@ def paired_comparison_tables(comparisons: pd.DataFrame, verdicts: pd.DataFrame) 
     for study, group in verdicts.groupby("study", sort=False):
         text += f"\n**Verdicts, {study}**\n\n" + "".join(f"- {sentence}\n" for sentence in group["sentence"])
     return table, text
+
+
+def realism_tables(scores: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
+    """The realism headline table (per model: FRD per modality and joint, its real-vs-real floor and ratio, C2ST
+    AUC, each against its target); metrics that failed the ladder are named in the notes, not tabled."""
+    spec = params["realism"]
+    table = headline_table(scores, spec["metrics"], RealismTargets.from_dict(spec["targets"]))
+    view = headline_view(table, int(spec["digits"])) if len(table) else pd.DataFrame(
+        {"note": ["no realism metric passed the metric ladder (see below)"]})
+    notes = realism_notes(scores, spec["metrics"], elsewhere=TABLES["gan_comparison"])
+    return table, markdown_with_notes(TABLES["realism"], view, notes)
 
 
 def plot_paired_comparisons(comparisons: pd.DataFrame) -> Figure:
@@ -252,12 +274,16 @@ def _metric_key(*parts: str) -> str:
 
 
 def mlflow_metrics(
-    comparison: pd.DataFrame, augmentation: pd.DataFrame, tstr: pd.DataFrame, paired: pd.DataFrame
+    comparison: pd.DataFrame, augmentation: pd.DataFrame, tstr: pd.DataFrame, paired: pd.DataFrame,
+    realism: pd.DataFrame,
 ) -> dict[str, Any]:
     """The headline numbers as MLflow metrics (``<row>/<metric>`` means; study rows per condition; paired
-    differences with their CI bounds), so runs can be compared in the MLflow UI. Metrics that were not
-    computed are absent, never 0."""
+    differences with their CI bounds; the realism headline table), so runs can be compared in the MLflow UI.
+    Metrics that were not computed are absent, never 0."""
     values: dict[str, float] = {}
+    for row in realism.itertuples():
+        for field in ("mean", "floor", "ratio_to_floor"):
+            values[_metric_key("realism", row.model, row.metric, field)] = getattr(row, field)
     for row in paired.itertuples():
         key = ("paired", row.study, row.model, f"{row.condition} vs {row.baseline}", row.metric)
         for field in ("difference", "ci_low", "ci_high", "p_value"):
@@ -322,8 +348,8 @@ def _protocol_text(patient_splits: pd.DataFrame) -> str:
 
 
 def write_report(
-    comparison_summary: pd.DataFrame, comparison_md: str, augmentation_md: str, paired_md: str, tstr_md: str,
-    memorisation_md: str,
+    comparison_summary: pd.DataFrame, comparison_md: str, realism_md: str, augmentation_md: str, paired_md: str,
+    tstr_md: str, memorisation_md: str,
     augmentation_runs: pd.DataFrame, tstr_runs: pd.DataFrame, patient_splits: pd.DataFrame, evaluation: dict[str, Any], synthetic: dict[str, Any],
     params: dict[str, Any], table_ii: pd.DataFrame, table_ii_md: str, models: list[str],
 ) -> str:
@@ -347,6 +373,11 @@ def write_report(
                       comparison_md.split("\n", 1)[1], links("gan_comparison") + links("gan_comparison_ttests")),
         *([ReportSection(TABLES["table_ii"], params["table_ii"]["text"].strip(), table_ii_md.split("\n", 1)[1],
                          links("table_ii"))] if len(table_ii) else []),
+        ReportSection(TABLES["realism"], "Headline realism metrics, each checked first on a metric ladder built from "
+                      "this run's held-out real patches (held-out real, lightly blurred, strong noise, uniform noise, "
+                      "a constant image): a metric that does not rank the five in that order cannot tell noise from "
+                      "tissue here and is named below instead of tabled.",
+                      realism_md.split("\n", 1)[1], links("realism")),
         ReportSection(TABLES["augmentation_study"], _protocol_text(patient_splits), augmentation_md.split("\n", 1)[1],
                       links("augmentation_study"),
                       figures(["roc_augmentation", "intervals_augmentation", "learning_curves_augmentation"])),

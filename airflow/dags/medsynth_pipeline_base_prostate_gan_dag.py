@@ -103,6 +103,10 @@ def medsynth_pipeline_prostate_gan_base():
     def augmentation_dcgan64_make_classical_set():
         _run_kedro_nodes(["augmentation.dcgan64.make_classical_set"])
 
+    @task(task_id=_task_id("augmentation-ddpm-make-classical-set"))
+    def augmentation_ddpm_make_classical_set():
+        _run_kedro_nodes(["augmentation.ddpm.make_classical_set"])
+
     @task(task_id=_task_id("augmentation-kitchen-seah-make-classical-set"))
     def augmentation_kitchen_seah_make_classical_set():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_classical_set"])
@@ -119,6 +123,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_dcgan64_train_domain_classifier():
         _run_kedro_nodes(["evaluation.dcgan64.train_domain_classifier"])
 
+    @task(task_id=_task_id("evaluation-ddpm-train-domain-classifier"))
+    def evaluation_ddpm_train_domain_classifier():
+        _run_kedro_nodes(["evaluation.ddpm.train_domain_classifier"])
+
     @task(task_id=_task_id("evaluation-kitchen-seah-train-domain-classifier"))
     def evaluation_kitchen_seah_train_domain_classifier():
         _run_kedro_nodes(["evaluation.kitchen_seah.train_domain_classifier"])
@@ -131,21 +139,25 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_prostategan_train_domain_classifier():
         _run_kedro_nodes(["evaluation.prostategan.train_domain_classifier"])
 
-    @task(task_id=_task_id("gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"))
-    def gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.dcgan64.select_reference_pools", "gan_training.dcgan64.select_training_images", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
+    @task(task_id=_task_id("gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"))
+    def gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_select_validation_pool_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.dcgan64.select_reference_pools", "gan_training.dcgan64.select_training_images", "gan_training.dcgan64.select_validation_pool", "gan_training.dcgan64.pre_augment", "gan_training.dcgan64.train_gan", "gan_training.dcgan64.plot_progress_grid", "gan_training.dcgan64.plot_real_vs_synthetic"])
 
-    @task(task_id=_task_id("gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"))
-    def gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.kitchen_seah.select_reference_pools", "gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
+    @task(task_id=_task_id("gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"))
+    def gan_training_ddpm_select_reference_pools_gan_training_ddpm_select_training_images_gan_training_ddpm_select_validation_pool_gan_training_ddpm_pre_augment_gan_training_ddpm_train_gan_gan_training_ddpm_plot_progress_grid_gan_training_ddpm_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.ddpm.select_reference_pools", "gan_training.ddpm.select_training_images", "gan_training.ddpm.select_validation_pool", "gan_training.ddpm.pre_augment", "gan_training.ddpm.train_gan", "gan_training.ddpm.plot_progress_grid", "gan_training.ddpm.plot_real_vs_synthetic"])
 
-    @task(task_id=_task_id("gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"))
-    def gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.mpmri_semi.select_reference_pools", "gan_training.mpmri_semi.select_training_images", "gan_training.mpmri_semi.pre_augment", "gan_training.mpmri_semi.train_gan", "gan_training.mpmri_semi.plot_progress_grid", "gan_training.mpmri_semi.plot_real_vs_synthetic"])
+    @task(task_id=_task_id("gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"))
+    def gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_select_validation_pool_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.kitchen_seah.select_reference_pools", "gan_training.kitchen_seah.select_training_images", "gan_training.kitchen_seah.select_validation_pool", "gan_training.kitchen_seah.pre_augment", "gan_training.kitchen_seah.train_gan", "gan_training.kitchen_seah.plot_progress_grid", "gan_training.kitchen_seah.plot_real_vs_synthetic"])
 
-    @task(task_id=_task_id("gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"))
-    def gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
-        _run_kedro_nodes(["gan_training.prostategan.select_reference_pools", "gan_training.prostategan.select_training_images", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
+    @task(task_id=_task_id("gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"))
+    def gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_select_validation_pool_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.mpmri_semi.select_reference_pools", "gan_training.mpmri_semi.select_training_images", "gan_training.mpmri_semi.select_validation_pool", "gan_training.mpmri_semi.pre_augment", "gan_training.mpmri_semi.train_gan", "gan_training.mpmri_semi.plot_progress_grid", "gan_training.mpmri_semi.plot_real_vs_synthetic"])
+
+    @task(task_id=_task_id("gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"))
+    def gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_select_validation_pool_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic():
+        _run_kedro_nodes(["gan_training.prostategan.select_reference_pools", "gan_training.prostategan.select_training_images", "gan_training.prostategan.select_validation_pool", "gan_training.prostategan.pre_augment", "gan_training.prostategan.train_gan", "gan_training.prostategan.plot_progress_grid", "gan_training.prostategan.plot_real_vs_synthetic"])
 
     @task(task_id=_task_id("patches-kitchen-seah-16mm-plot-patch-grid"))
     def patches_kitchen_seah_16mm_plot_patch_grid():
@@ -175,6 +187,10 @@ def medsynth_pipeline_prostate_gan_base():
     def augmentation_dcgan64_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.dcgan64.make_synthetic_sets"])
 
+    @task(task_id=_task_id("augmentation-ddpm-make-synthetic-sets"))
+    def augmentation_ddpm_make_synthetic_sets():
+        _run_kedro_nodes(["augmentation.ddpm.make_synthetic_sets"])
+
     @task(task_id=_task_id("augmentation-kitchen-seah-make-synthetic-sets"))
     def augmentation_kitchen_seah_make_synthetic_sets():
         _run_kedro_nodes(["augmentation.kitchen_seah.make_synthetic_sets"])
@@ -195,6 +211,22 @@ def medsynth_pipeline_prostate_gan_base():
     def gan_training_dcgan64_plot_loss_curves():
         _run_kedro_nodes(["gan_training.dcgan64.plot_loss_curves"])
 
+    @task(task_id=_task_id("gan-training-dcgan64-selection-curve"))
+    def gan_training_dcgan64_selection_curve():
+        _run_kedro_nodes(["gan_training.dcgan64.selection_curve"])
+
+    @task(task_id=_task_id("gan-training-ddpm-plot-latent-interpolation"))
+    def gan_training_ddpm_plot_latent_interpolation():
+        _run_kedro_nodes(["gan_training.ddpm.plot_latent_interpolation"])
+
+    @task(task_id=_task_id("gan-training-ddpm-plot-loss-curves"))
+    def gan_training_ddpm_plot_loss_curves():
+        _run_kedro_nodes(["gan_training.ddpm.plot_loss_curves"])
+
+    @task(task_id=_task_id("gan-training-ddpm-selection-curve"))
+    def gan_training_ddpm_selection_curve():
+        _run_kedro_nodes(["gan_training.ddpm.selection_curve"])
+
     @task(task_id=_task_id("gan-training-kitchen-seah-plot-latent-interpolation"))
     def gan_training_kitchen_seah_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.kitchen_seah.plot_latent_interpolation"])
@@ -202,6 +234,10 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id=_task_id("gan-training-kitchen-seah-plot-loss-curves"))
     def gan_training_kitchen_seah_plot_loss_curves():
         _run_kedro_nodes(["gan_training.kitchen_seah.plot_loss_curves"])
+
+    @task(task_id=_task_id("gan-training-kitchen-seah-selection-curve"))
+    def gan_training_kitchen_seah_selection_curve():
+        _run_kedro_nodes(["gan_training.kitchen_seah.selection_curve"])
 
     @task(task_id=_task_id("gan-training-mpmri-semi-plot-latent-interpolation"))
     def gan_training_mpmri_semi_plot_latent_interpolation():
@@ -211,6 +247,10 @@ def medsynth_pipeline_prostate_gan_base():
     def gan_training_mpmri_semi_plot_loss_curves():
         _run_kedro_nodes(["gan_training.mpmri_semi.plot_loss_curves"])
 
+    @task(task_id=_task_id("gan-training-mpmri-semi-selection-curve"))
+    def gan_training_mpmri_semi_selection_curve():
+        _run_kedro_nodes(["gan_training.mpmri_semi.selection_curve"])
+
     @task(task_id=_task_id("gan-training-prostategan-plot-latent-interpolation"))
     def gan_training_prostategan_plot_latent_interpolation():
         _run_kedro_nodes(["gan_training.prostategan.plot_latent_interpolation"])
@@ -219,9 +259,17 @@ def medsynth_pipeline_prostate_gan_base():
     def gan_training_prostategan_plot_loss_curves():
         _run_kedro_nodes(["gan_training.prostategan.plot_loss_curves"])
 
+    @task(task_id=_task_id("gan-training-prostategan-selection-curve"))
+    def gan_training_prostategan_selection_curve():
+        _run_kedro_nodes(["gan_training.prostategan.selection_curve"])
+
     @task(task_id=_task_id("augmentation-dcgan64-plot-synthetic-samples"))
     def augmentation_dcgan64_plot_synthetic_samples():
         _run_kedro_nodes(["augmentation.dcgan64.plot_synthetic_samples"])
+
+    @task(task_id=_task_id("augmentation-ddpm-plot-synthetic-samples"))
+    def augmentation_ddpm_plot_synthetic_samples():
+        _run_kedro_nodes(["augmentation.ddpm.plot_synthetic_samples"])
 
     @task(task_id=_task_id("augmentation-kitchen-seah-plot-synthetic-samples"))
     def augmentation_kitchen_seah_plot_synthetic_samples():
@@ -247,6 +295,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_dcgan64_score_model_sets():
         _run_kedro_nodes(["evaluation.dcgan64.score_model_sets"])
 
+    @task(task_id=_task_id("evaluation-dcgan64-score-realism"))
+    def evaluation_dcgan64_score_realism():
+        _run_kedro_nodes(["evaluation.dcgan64.score_realism"])
+
     @task(task_id=_task_id("evaluation-dcgan64-slice-level-accuracy"))
     def evaluation_dcgan64_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.dcgan64.slice_level_accuracy"])
@@ -259,6 +311,34 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_dcgan64_tstr_study():
         _run_kedro_nodes(["evaluation.dcgan64.tstr_study"])
 
+    @task(task_id=_task_id("evaluation-ddpm-augmentation-study"))
+    def evaluation_ddpm_augmentation_study():
+        _run_kedro_nodes(["evaluation.ddpm.augmentation_study"])
+
+    @task(task_id=_task_id("evaluation-ddpm-check-memorisation"))
+    def evaluation_ddpm_check_memorisation():
+        _run_kedro_nodes(["evaluation.ddpm.check_memorisation"])
+
+    @task(task_id=_task_id("evaluation-ddpm-score-model-sets"))
+    def evaluation_ddpm_score_model_sets():
+        _run_kedro_nodes(["evaluation.ddpm.score_model_sets"])
+
+    @task(task_id=_task_id("evaluation-ddpm-score-realism"))
+    def evaluation_ddpm_score_realism():
+        _run_kedro_nodes(["evaluation.ddpm.score_realism"])
+
+    @task(task_id=_task_id("evaluation-ddpm-slice-level-accuracy"))
+    def evaluation_ddpm_slice_level_accuracy():
+        _run_kedro_nodes(["evaluation.ddpm.slice_level_accuracy"])
+
+    @task(task_id=_task_id("evaluation-ddpm-tsne-points"))
+    def evaluation_ddpm_tsne_points():
+        _run_kedro_nodes(["evaluation.ddpm.tsne_points"])
+
+    @task(task_id=_task_id("evaluation-ddpm-tstr-study"))
+    def evaluation_ddpm_tstr_study():
+        _run_kedro_nodes(["evaluation.ddpm.tstr_study"])
+
     @task(task_id=_task_id("evaluation-kitchen-seah-augmentation-study"))
     def evaluation_kitchen_seah_augmentation_study():
         _run_kedro_nodes(["evaluation.kitchen_seah.augmentation_study"])
@@ -270,6 +350,10 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id=_task_id("evaluation-kitchen-seah-score-model-sets"))
     def evaluation_kitchen_seah_score_model_sets():
         _run_kedro_nodes(["evaluation.kitchen_seah.score_model_sets"])
+
+    @task(task_id=_task_id("evaluation-kitchen-seah-score-realism"))
+    def evaluation_kitchen_seah_score_realism():
+        _run_kedro_nodes(["evaluation.kitchen_seah.score_realism"])
 
     @task(task_id=_task_id("evaluation-kitchen-seah-slice-level-accuracy"))
     def evaluation_kitchen_seah_slice_level_accuracy():
@@ -295,6 +379,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_mpmri_semi_score_model_sets():
         _run_kedro_nodes(["evaluation.mpmri_semi.score_model_sets"])
 
+    @task(task_id=_task_id("evaluation-mpmri-semi-score-realism"))
+    def evaluation_mpmri_semi_score_realism():
+        _run_kedro_nodes(["evaluation.mpmri_semi.score_realism"])
+
     @task(task_id=_task_id("evaluation-mpmri-semi-slice-level-accuracy"))
     def evaluation_mpmri_semi_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.mpmri_semi.slice_level_accuracy"])
@@ -319,6 +407,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_prostategan_score_model_sets():
         _run_kedro_nodes(["evaluation.prostategan.score_model_sets"])
 
+    @task(task_id=_task_id("evaluation-prostategan-score-realism"))
+    def evaluation_prostategan_score_realism():
+        _run_kedro_nodes(["evaluation.prostategan.score_realism"])
+
     @task(task_id=_task_id("evaluation-prostategan-slice-level-accuracy"))
     def evaluation_prostategan_slice_level_accuracy():
         _run_kedro_nodes(["evaluation.prostategan.slice_level_accuracy"])
@@ -331,6 +423,26 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_prostategan_tstr_study():
         _run_kedro_nodes(["evaluation.prostategan.tstr_study"])
 
+    @task(task_id=_task_id("gan-training-dcgan64-plot-selection-curve"))
+    def gan_training_dcgan64_plot_selection_curve():
+        _run_kedro_nodes(["gan_training.dcgan64.plot_selection_curve"])
+
+    @task(task_id=_task_id("gan-training-ddpm-plot-selection-curve"))
+    def gan_training_ddpm_plot_selection_curve():
+        _run_kedro_nodes(["gan_training.ddpm.plot_selection_curve"])
+
+    @task(task_id=_task_id("gan-training-kitchen-seah-plot-selection-curve"))
+    def gan_training_kitchen_seah_plot_selection_curve():
+        _run_kedro_nodes(["gan_training.kitchen_seah.plot_selection_curve"])
+
+    @task(task_id=_task_id("gan-training-mpmri-semi-plot-selection-curve"))
+    def gan_training_mpmri_semi_plot_selection_curve():
+        _run_kedro_nodes(["gan_training.mpmri_semi.plot_selection_curve"])
+
+    @task(task_id=_task_id("gan-training-prostategan-plot-selection-curve"))
+    def gan_training_prostategan_plot_selection_curve():
+        _run_kedro_nodes(["gan_training.prostategan.plot_selection_curve"])
+
     @task(task_id=_task_id("evaluation-gather-augmentation-predictions"))
     def evaluation_gather_augmentation_predictions():
         _run_kedro_nodes(["evaluation.gather_augmentation_predictions"])
@@ -342,6 +454,14 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id=_task_id("evaluation-gather-memorisation-summary"))
     def evaluation_gather_memorisation_summary():
         _run_kedro_nodes(["evaluation.gather_memorisation_summary"])
+
+    @task(task_id=_task_id("evaluation-gather-realism-scores"))
+    def evaluation_gather_realism_scores():
+        _run_kedro_nodes(["evaluation.gather_realism_scores"])
+
+    @task(task_id=_task_id("evaluation-gather-sca-predictions"))
+    def evaluation_gather_sca_predictions():
+        _run_kedro_nodes(["evaluation.gather_sca_predictions"])
 
     @task(task_id=_task_id("evaluation-gather-sca-runs"))
     def evaluation_gather_sca_runs():
@@ -382,6 +502,30 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id=_task_id("reporting-dcgan64-plot-tsne"))
     def reporting_dcgan64_plot_tsne():
         _run_kedro_nodes(["reporting.dcgan64.plot_tsne"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-learning-curves-augmentation"))
+    def reporting_ddpm_plot_learning_curves_augmentation():
+        _run_kedro_nodes(["reporting.ddpm.plot_learning_curves_augmentation"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-memorisation-distances"))
+    def reporting_ddpm_plot_memorisation_distances():
+        _run_kedro_nodes(["reporting.ddpm.plot_memorisation_distances"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-memorisation-pairs"))
+    def reporting_ddpm_plot_memorisation_pairs():
+        _run_kedro_nodes(["reporting.ddpm.plot_memorisation_pairs"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-roc-augmentation"))
+    def reporting_ddpm_plot_roc_augmentation():
+        _run_kedro_nodes(["reporting.ddpm.plot_roc_augmentation"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-roc-tstr"))
+    def reporting_ddpm_plot_roc_tstr():
+        _run_kedro_nodes(["reporting.ddpm.plot_roc_tstr"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-tsne"))
+    def reporting_ddpm_plot_tsne():
+        _run_kedro_nodes(["reporting.ddpm.plot_tsne"])
 
     @task(task_id=_task_id("reporting-kitchen-seah-plot-learning-curves-augmentation"))
     def reporting_kitchen_seah_plot_learning_curves_augmentation():
@@ -459,6 +603,10 @@ def medsynth_pipeline_prostate_gan_base():
     def evaluation_compare_models():
         _run_kedro_nodes(["evaluation.compare_models"])
 
+    @task(task_id=_task_id("evaluation-paired-comparisons"))
+    def evaluation_paired_comparisons():
+        _run_kedro_nodes(["evaluation.paired_comparisons"])
+
     @task(task_id=_task_id("evaluation-summarise-augmentation-study"))
     def evaluation_summarise_augmentation_study():
         _run_kedro_nodes(["evaluation.summarise_augmentation_study"])
@@ -471,13 +619,29 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_memorisation_tables():
         _run_kedro_nodes(["reporting_memorisation_tables"])
 
+    @task(task_id=_task_id("reporting-realism-tables"))
+    def reporting_realism_tables():
+        _run_kedro_nodes(["reporting_realism_tables"])
+
+    @task(task_id=_task_id("evaluation-verdict-sentences"))
+    def evaluation_verdict_sentences():
+        _run_kedro_nodes(["evaluation.verdict_sentences"])
+
     @task(task_id=_task_id("log-mlflow-metrics"))
     def log_mlflow_metrics():
         _run_kedro_nodes(["log_mlflow_metrics"])
 
+    @task(task_id=_task_id("plot-paired-comparisons"))
+    def plot_paired_comparisons():
+        _run_kedro_nodes(["plot_paired_comparisons"])
+
     @task(task_id=_task_id("reporting-dcgan64-plot-intervals-augmentation"))
     def reporting_dcgan64_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.dcgan64.plot_intervals_augmentation"])
+
+    @task(task_id=_task_id("reporting-ddpm-plot-intervals-augmentation"))
+    def reporting_ddpm_plot_intervals_augmentation():
+        _run_kedro_nodes(["reporting.ddpm.plot_intervals_augmentation"])
 
     @task(task_id=_task_id("reporting-kitchen-seah-plot-intervals-augmentation"))
     def reporting_kitchen_seah_plot_intervals_augmentation():
@@ -507,6 +671,10 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_tstr_tables():
         _run_kedro_nodes(["reporting_tstr_tables"])
 
+    @task(task_id=_task_id("reporting-paired-comparisons"))
+    def reporting_paired_comparisons():
+        _run_kedro_nodes(["reporting_paired_comparisons"])
+
     @task(task_id=_task_id("write-report"))
     def write_report():
         _run_kedro_nodes(["write_report"])
@@ -520,17 +688,20 @@ def medsynth_pipeline_prostate_gan_base():
         "patches-mpmri-64-extract-patches": patches_mpmri_64_extract_patches(),
         "patches-prostategan-32-extract-patches": patches_prostategan_32_extract_patches(),
         "augmentation-dcgan64-make-classical-set": augmentation_dcgan64_make_classical_set(),
+        "augmentation-ddpm-make-classical-set": augmentation_ddpm_make_classical_set(),
         "augmentation-kitchen-seah-make-classical-set": augmentation_kitchen_seah_make_classical_set(),
         "augmentation-mpmri-semi-make-classical-set": augmentation_mpmri_semi_make_classical_set(),
         "augmentation-prostategan-make-classical-set": augmentation_prostategan_make_classical_set(),
         "evaluation-dcgan64-train-domain-classifier": evaluation_dcgan64_train_domain_classifier(),
+        "evaluation-ddpm-train-domain-classifier": evaluation_ddpm_train_domain_classifier(),
         "evaluation-kitchen-seah-train-domain-classifier": evaluation_kitchen_seah_train_domain_classifier(),
         "evaluation-mpmri-semi-train-domain-classifier": evaluation_mpmri_semi_train_domain_classifier(),
         "evaluation-prostategan-train-domain-classifier": evaluation_prostategan_train_domain_classifier(),
-        "gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
-        "gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
-        "gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic": gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic(),
-        "gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(),
+        "gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic": gan_training_dcgan64_select_reference_pools_gan_training_dcgan64_select_training_images_gan_training_dcgan64_select_validation_pool_gan_training_dcgan64_pre_augment_gan_training_dcgan64_train_gan_gan_training_dcgan64_plot_progress_grid_gan_training_dcgan64_plot_real_vs_synthetic(),
+        "gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic": gan_training_ddpm_select_reference_pools_gan_training_ddpm_select_training_images_gan_training_ddpm_select_validation_pool_gan_training_ddpm_pre_augment_gan_training_ddpm_train_gan_gan_training_ddpm_plot_progress_grid_gan_training_ddpm_plot_real_vs_synthetic(),
+        "gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic": gan_training_kitchen_seah_select_reference_pools_gan_training_kitchen_seah_select_training_images_gan_training_kitchen_seah_select_validation_pool_gan_training_kitchen_seah_pre_augment_gan_training_kitchen_seah_train_gan_gan_training_kitchen_seah_plot_progress_grid_gan_training_kitchen_seah_plot_real_vs_synthetic(),
+        "gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic": gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_select_validation_pool_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic(),
+        "gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_select_validation_pool_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(),
         "patches-kitchen-seah-16mm-plot-patch-grid": patches_kitchen_seah_16mm_plot_patch_grid(),
         "patches-kitchen-seah-16mm-summarise-patches": patches_kitchen_seah_16mm_summarise_patches(),
         "patches-mpmri-64-plot-patch-grid": patches_mpmri_64_plot_patch_grid(),
@@ -538,48 +709,75 @@ def medsynth_pipeline_prostate_gan_base():
         "patches-prostategan-32-plot-patch-grid": patches_prostategan_32_plot_patch_grid(),
         "patches-prostategan-32-summarise-patches": patches_prostategan_32_summarise_patches(),
         "augmentation-dcgan64-make-synthetic-sets": augmentation_dcgan64_make_synthetic_sets(),
+        "augmentation-ddpm-make-synthetic-sets": augmentation_ddpm_make_synthetic_sets(),
         "augmentation-kitchen-seah-make-synthetic-sets": augmentation_kitchen_seah_make_synthetic_sets(),
         "augmentation-mpmri-semi-make-synthetic-sets": augmentation_mpmri_semi_make_synthetic_sets(),
         "augmentation-prostategan-make-synthetic-sets": augmentation_prostategan_make_synthetic_sets(),
         "gan-training-dcgan64-plot-latent-interpolation": gan_training_dcgan64_plot_latent_interpolation(),
         "gan-training-dcgan64-plot-loss-curves": gan_training_dcgan64_plot_loss_curves(),
+        "gan-training-dcgan64-selection-curve": gan_training_dcgan64_selection_curve(),
+        "gan-training-ddpm-plot-latent-interpolation": gan_training_ddpm_plot_latent_interpolation(),
+        "gan-training-ddpm-plot-loss-curves": gan_training_ddpm_plot_loss_curves(),
+        "gan-training-ddpm-selection-curve": gan_training_ddpm_selection_curve(),
         "gan-training-kitchen-seah-plot-latent-interpolation": gan_training_kitchen_seah_plot_latent_interpolation(),
         "gan-training-kitchen-seah-plot-loss-curves": gan_training_kitchen_seah_plot_loss_curves(),
+        "gan-training-kitchen-seah-selection-curve": gan_training_kitchen_seah_selection_curve(),
         "gan-training-mpmri-semi-plot-latent-interpolation": gan_training_mpmri_semi_plot_latent_interpolation(),
         "gan-training-mpmri-semi-plot-loss-curves": gan_training_mpmri_semi_plot_loss_curves(),
+        "gan-training-mpmri-semi-selection-curve": gan_training_mpmri_semi_selection_curve(),
         "gan-training-prostategan-plot-latent-interpolation": gan_training_prostategan_plot_latent_interpolation(),
         "gan-training-prostategan-plot-loss-curves": gan_training_prostategan_plot_loss_curves(),
+        "gan-training-prostategan-selection-curve": gan_training_prostategan_selection_curve(),
         "augmentation-dcgan64-plot-synthetic-samples": augmentation_dcgan64_plot_synthetic_samples(),
+        "augmentation-ddpm-plot-synthetic-samples": augmentation_ddpm_plot_synthetic_samples(),
         "augmentation-kitchen-seah-plot-synthetic-samples": augmentation_kitchen_seah_plot_synthetic_samples(),
         "augmentation-mpmri-semi-plot-synthetic-samples": augmentation_mpmri_semi_plot_synthetic_samples(),
         "augmentation-prostategan-plot-synthetic-samples": augmentation_prostategan_plot_synthetic_samples(),
         "evaluation-dcgan64-augmentation-study": evaluation_dcgan64_augmentation_study(),
         "evaluation-dcgan64-check-memorisation": evaluation_dcgan64_check_memorisation(),
         "evaluation-dcgan64-score-model-sets": evaluation_dcgan64_score_model_sets(),
+        "evaluation-dcgan64-score-realism": evaluation_dcgan64_score_realism(),
         "evaluation-dcgan64-slice-level-accuracy": evaluation_dcgan64_slice_level_accuracy(),
         "evaluation-dcgan64-tsne-points": evaluation_dcgan64_tsne_points(),
         "evaluation-dcgan64-tstr-study": evaluation_dcgan64_tstr_study(),
+        "evaluation-ddpm-augmentation-study": evaluation_ddpm_augmentation_study(),
+        "evaluation-ddpm-check-memorisation": evaluation_ddpm_check_memorisation(),
+        "evaluation-ddpm-score-model-sets": evaluation_ddpm_score_model_sets(),
+        "evaluation-ddpm-score-realism": evaluation_ddpm_score_realism(),
+        "evaluation-ddpm-slice-level-accuracy": evaluation_ddpm_slice_level_accuracy(),
+        "evaluation-ddpm-tsne-points": evaluation_ddpm_tsne_points(),
+        "evaluation-ddpm-tstr-study": evaluation_ddpm_tstr_study(),
         "evaluation-kitchen-seah-augmentation-study": evaluation_kitchen_seah_augmentation_study(),
         "evaluation-kitchen-seah-check-memorisation": evaluation_kitchen_seah_check_memorisation(),
         "evaluation-kitchen-seah-score-model-sets": evaluation_kitchen_seah_score_model_sets(),
+        "evaluation-kitchen-seah-score-realism": evaluation_kitchen_seah_score_realism(),
         "evaluation-kitchen-seah-slice-level-accuracy": evaluation_kitchen_seah_slice_level_accuracy(),
         "evaluation-kitchen-seah-tsne-points": evaluation_kitchen_seah_tsne_points(),
         "evaluation-kitchen-seah-tstr-study": evaluation_kitchen_seah_tstr_study(),
         "evaluation-mpmri-semi-augmentation-study": evaluation_mpmri_semi_augmentation_study(),
         "evaluation-mpmri-semi-check-memorisation": evaluation_mpmri_semi_check_memorisation(),
         "evaluation-mpmri-semi-score-model-sets": evaluation_mpmri_semi_score_model_sets(),
+        "evaluation-mpmri-semi-score-realism": evaluation_mpmri_semi_score_realism(),
         "evaluation-mpmri-semi-slice-level-accuracy": evaluation_mpmri_semi_slice_level_accuracy(),
         "evaluation-mpmri-semi-tsne-points": evaluation_mpmri_semi_tsne_points(),
         "evaluation-mpmri-semi-tstr-study": evaluation_mpmri_semi_tstr_study(),
         "evaluation-prostategan-augmentation-study": evaluation_prostategan_augmentation_study(),
         "evaluation-prostategan-check-memorisation": evaluation_prostategan_check_memorisation(),
         "evaluation-prostategan-score-model-sets": evaluation_prostategan_score_model_sets(),
+        "evaluation-prostategan-score-realism": evaluation_prostategan_score_realism(),
         "evaluation-prostategan-slice-level-accuracy": evaluation_prostategan_slice_level_accuracy(),
         "evaluation-prostategan-tsne-points": evaluation_prostategan_tsne_points(),
         "evaluation-prostategan-tstr-study": evaluation_prostategan_tstr_study(),
+        "gan-training-dcgan64-plot-selection-curve": gan_training_dcgan64_plot_selection_curve(),
+        "gan-training-ddpm-plot-selection-curve": gan_training_ddpm_plot_selection_curve(),
+        "gan-training-kitchen-seah-plot-selection-curve": gan_training_kitchen_seah_plot_selection_curve(),
+        "gan-training-mpmri-semi-plot-selection-curve": gan_training_mpmri_semi_plot_selection_curve(),
+        "gan-training-prostategan-plot-selection-curve": gan_training_prostategan_plot_selection_curve(),
         "evaluation-gather-augmentation-predictions": evaluation_gather_augmentation_predictions(),
         "evaluation-gather-augmentation-runs": evaluation_gather_augmentation_runs(),
         "evaluation-gather-memorisation-summary": evaluation_gather_memorisation_summary(),
+        "evaluation-gather-realism-scores": evaluation_gather_realism_scores(),
+        "evaluation-gather-sca-predictions": evaluation_gather_sca_predictions(),
         "evaluation-gather-sca-runs": evaluation_gather_sca_runs(),
         "evaluation-gather-set-scores": evaluation_gather_set_scores(),
         "evaluation-gather-tstr-predictions": evaluation_gather_tstr_predictions(),
@@ -590,6 +788,12 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-dcgan64-plot-roc-augmentation": reporting_dcgan64_plot_roc_augmentation(),
         "reporting-dcgan64-plot-roc-tstr": reporting_dcgan64_plot_roc_tstr(),
         "reporting-dcgan64-plot-tsne": reporting_dcgan64_plot_tsne(),
+        "reporting-ddpm-plot-learning-curves-augmentation": reporting_ddpm_plot_learning_curves_augmentation(),
+        "reporting-ddpm-plot-memorisation-distances": reporting_ddpm_plot_memorisation_distances(),
+        "reporting-ddpm-plot-memorisation-pairs": reporting_ddpm_plot_memorisation_pairs(),
+        "reporting-ddpm-plot-roc-augmentation": reporting_ddpm_plot_roc_augmentation(),
+        "reporting-ddpm-plot-roc-tstr": reporting_ddpm_plot_roc_tstr(),
+        "reporting-ddpm-plot-tsne": reporting_ddpm_plot_tsne(),
         "reporting-kitchen-seah-plot-learning-curves-augmentation": reporting_kitchen_seah_plot_learning_curves_augmentation(),
         "reporting-kitchen-seah-plot-memorisation-distances": reporting_kitchen_seah_plot_memorisation_distances(),
         "reporting-kitchen-seah-plot-memorisation-pairs": reporting_kitchen_seah_plot_memorisation_pairs(),
@@ -609,11 +813,16 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-prostategan-plot-roc-tstr": reporting_prostategan_plot_roc_tstr(),
         "reporting-prostategan-plot-tsne": reporting_prostategan_plot_tsne(),
         "evaluation-compare-models": evaluation_compare_models(),
+        "evaluation-paired-comparisons": evaluation_paired_comparisons(),
         "evaluation-summarise-augmentation-study": evaluation_summarise_augmentation_study(),
         "evaluation-summarise-tstr": evaluation_summarise_tstr(),
         "reporting-memorisation-tables": reporting_memorisation_tables(),
+        "reporting-realism-tables": reporting_realism_tables(),
+        "evaluation-verdict-sentences": evaluation_verdict_sentences(),
         "log-mlflow-metrics": log_mlflow_metrics(),
+        "plot-paired-comparisons": plot_paired_comparisons(),
         "reporting-dcgan64-plot-intervals-augmentation": reporting_dcgan64_plot_intervals_augmentation(),
+        "reporting-ddpm-plot-intervals-augmentation": reporting_ddpm_plot_intervals_augmentation(),
         "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
         "reporting-mpmri-semi-plot-intervals-augmentation": reporting_mpmri_semi_plot_intervals_augmentation(),
         "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
@@ -621,6 +830,7 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
         "reporting-table-ii": reporting_table_ii(),
         "reporting-tstr-tables": reporting_tstr_tables(),
+        "reporting-paired-comparisons": reporting_paired_comparisons(),
         "write-report": write_report(),
     }
     tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["register-and-crop"]
@@ -637,39 +847,52 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["register-and-crop"] >> tasks["patches-prostategan-32-extract-patches"]
     tasks["make-patient-splits"] >> tasks["patches-prostategan-32-extract-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-dcgan64-make-classical-set"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-ddpm-make-classical-set"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["augmentation-kitchen-seah-make-classical-set"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-mpmri-semi-make-classical-set"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-prostategan-make-classical-set"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-train-domain-classifier"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-train-domain-classifier"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-train-domain-classifier"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-train-domain-classifier"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-train-domain-classifier"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
-    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
-    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"]
-    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-plot-patch-grid"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-summarise-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-plot-patch-grid"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-summarise-patches"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-plot-patch-grid"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-summarise-patches"]
-    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
-    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["augmentation-kitchen-seah-make-synthetic-sets"]
-    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["augmentation-mpmri-semi-make-synthetic-sets"]
-    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["augmentation-prostategan-make-synthetic-sets"]
-    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-latent-interpolation"]
-    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-loss-curves"]
-    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-latent-interpolation"]
-    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-loss-curves"]
-    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-latent-interpolation"]
-    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-loss-curves"]
-    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-latent-interpolation"]
-    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-loss-curves"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
+    tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"] >> tasks["augmentation-ddpm-make-synthetic-sets"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["augmentation-kitchen-seah-make-synthetic-sets"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["augmentation-mpmri-semi-make-synthetic-sets"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["augmentation-prostategan-make-synthetic-sets"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-latent-interpolation"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-plot-loss-curves"]
+    tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["gan-training-dcgan64-selection-curve"]
+    tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"] >> tasks["gan-training-ddpm-plot-latent-interpolation"]
+    tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"] >> tasks["gan-training-ddpm-plot-loss-curves"]
+    tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"] >> tasks["gan-training-ddpm-selection-curve"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-latent-interpolation"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-plot-loss-curves"]
+    tasks["gan-training-kitchen-seah-select-reference-pools-gan-training-kitchen-seah-select-training-images-gan-training-kitchen-seah-select-validation-pool-gan-training-kitchen-seah-pre-augment-gan-training-kitchen-seah-train-gan-gan-training-kitchen-seah-plot-progress-grid-gan-training-kitchen-seah-plot-real-vs-synthetic"] >> tasks["gan-training-kitchen-seah-selection-curve"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-latent-interpolation"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-plot-loss-curves"]
+    tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"] >> tasks["gan-training-mpmri-semi-selection-curve"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-latent-interpolation"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-plot-loss-curves"]
+    tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"] >> tasks["gan-training-prostategan-selection-curve"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["augmentation-dcgan64-plot-synthetic-samples"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["augmentation-ddpm-plot-synthetic-samples"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["augmentation-kitchen-seah-plot-synthetic-samples"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["augmentation-mpmri-semi-plot-synthetic-samples"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["augmentation-prostategan-plot-synthetic-samples"]
+    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-augmentation-study"]
@@ -678,14 +901,42 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-model-sets"]
     tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-model-sets"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-model-sets"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-realism"]
+    tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-realism"]
+    tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-realism"]
+    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tsne-points"]
+    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-tstr-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tstr-study"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tstr-study"]
+    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-augmentation-study"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-augmentation-study"]
+    tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-augmentation-study"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-augmentation-study"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-check-memorisation"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-check-memorisation"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-score-model-sets"]
+    tasks["evaluation-ddpm-train-domain-classifier"] >> tasks["evaluation-ddpm-score-model-sets"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-score-model-sets"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-score-realism"]
+    tasks["evaluation-ddpm-train-domain-classifier"] >> tasks["evaluation-ddpm-score-realism"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-score-realism"]
+    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
+    tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-tsne-points"]
+    tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-tsne-points"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-tsne-points"]
+    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-tstr-study"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-tstr-study"]
+    tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-tstr-study"]
+    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
@@ -694,14 +945,20 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
     tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-model-sets"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-realism"]
+    tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-realism"]
+    tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-realism"]
+    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tsne-points"]
+    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-tstr-study"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tstr-study"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tstr-study"]
+    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
@@ -710,14 +967,20 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
     tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-model-sets"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-realism"]
+    tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-realism"]
+    tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-realism"]
+    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tsne-points"]
+    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-tstr-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tstr-study"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tstr-study"]
+    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-augmentation-study"]
@@ -726,39 +989,66 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-model-sets"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-model-sets"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-realism"]
+    tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-realism"]
+    tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-realism"]
+    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tsne-points"]
+    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tstr-study"]
+    tasks["gan-training-dcgan64-selection-curve"] >> tasks["gan-training-dcgan64-plot-selection-curve"]
+    tasks["gan-training-ddpm-selection-curve"] >> tasks["gan-training-ddpm-plot-selection-curve"]
+    tasks["gan-training-kitchen-seah-selection-curve"] >> tasks["gan-training-kitchen-seah-plot-selection-curve"]
+    tasks["gan-training-mpmri-semi-selection-curve"] >> tasks["gan-training-mpmri-semi-plot-selection-curve"]
+    tasks["gan-training-prostategan-selection-curve"] >> tasks["gan-training-prostategan-plot-selection-curve"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
+    tasks["evaluation-ddpm-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-predictions"]
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
+    tasks["evaluation-ddpm-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-mpmri-semi-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-prostategan-augmentation-study"] >> tasks["evaluation-gather-augmentation-runs"]
     tasks["evaluation-dcgan64-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-ddpm-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-mpmri-semi-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
     tasks["evaluation-prostategan-check-memorisation"] >> tasks["evaluation-gather-memorisation-summary"]
+    tasks["evaluation-dcgan64-score-realism"] >> tasks["evaluation-gather-realism-scores"]
+    tasks["evaluation-ddpm-score-realism"] >> tasks["evaluation-gather-realism-scores"]
+    tasks["evaluation-kitchen-seah-score-realism"] >> tasks["evaluation-gather-realism-scores"]
+    tasks["evaluation-mpmri-semi-score-realism"] >> tasks["evaluation-gather-realism-scores"]
+    tasks["evaluation-prostategan-score-realism"] >> tasks["evaluation-gather-realism-scores"]
+    tasks["evaluation-dcgan64-slice-level-accuracy"] >> tasks["evaluation-gather-sca-predictions"]
+    tasks["evaluation-ddpm-slice-level-accuracy"] >> tasks["evaluation-gather-sca-predictions"]
+    tasks["evaluation-kitchen-seah-slice-level-accuracy"] >> tasks["evaluation-gather-sca-predictions"]
+    tasks["evaluation-mpmri-semi-slice-level-accuracy"] >> tasks["evaluation-gather-sca-predictions"]
+    tasks["evaluation-prostategan-slice-level-accuracy"] >> tasks["evaluation-gather-sca-predictions"]
     tasks["evaluation-dcgan64-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
+    tasks["evaluation-ddpm-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-kitchen-seah-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-mpmri-semi-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-prostategan-slice-level-accuracy"] >> tasks["evaluation-gather-sca-runs"]
     tasks["evaluation-dcgan64-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
+    tasks["evaluation-ddpm-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-kitchen-seah-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-mpmri-semi-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-prostategan-score-model-sets"] >> tasks["evaluation-gather-set-scores"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
+    tasks["evaluation-ddpm-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-predictions"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
+    tasks["evaluation-ddpm-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-kitchen-seah-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-mpmri-semi-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
     tasks["evaluation-prostategan-tstr-study"] >> tasks["evaluation-gather-tstr-runs"]
@@ -768,6 +1058,12 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-dcgan64-augmentation-study"] >> tasks["reporting-dcgan64-plot-roc-augmentation"]
     tasks["evaluation-dcgan64-tstr-study"] >> tasks["reporting-dcgan64-plot-roc-tstr"]
     tasks["evaluation-dcgan64-tsne-points"] >> tasks["reporting-dcgan64-plot-tsne"]
+    tasks["evaluation-ddpm-augmentation-study"] >> tasks["reporting-ddpm-plot-learning-curves-augmentation"]
+    tasks["evaluation-ddpm-check-memorisation"] >> tasks["reporting-ddpm-plot-memorisation-distances"]
+    tasks["evaluation-ddpm-check-memorisation"] >> tasks["reporting-ddpm-plot-memorisation-pairs"]
+    tasks["evaluation-ddpm-augmentation-study"] >> tasks["reporting-ddpm-plot-roc-augmentation"]
+    tasks["evaluation-ddpm-tstr-study"] >> tasks["reporting-ddpm-plot-roc-tstr"]
+    tasks["evaluation-ddpm-tsne-points"] >> tasks["reporting-ddpm-plot-tsne"]
     tasks["evaluation-kitchen-seah-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-learning-curves-augmentation"]
     tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["reporting-kitchen-seah-plot-memorisation-distances"]
     tasks["evaluation-kitchen-seah-check-memorisation"] >> tasks["reporting-kitchen-seah-plot-memorisation-pairs"]
@@ -788,31 +1084,45 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-prostategan-tsne-points"] >> tasks["reporting-prostategan-plot-tsne"]
     tasks["evaluation-gather-sca-runs"] >> tasks["evaluation-compare-models"]
     tasks["evaluation-gather-set-scores"] >> tasks["evaluation-compare-models"]
+    tasks["evaluation-gather-augmentation-predictions"] >> tasks["evaluation-paired-comparisons"]
+    tasks["evaluation-gather-sca-predictions"] >> tasks["evaluation-paired-comparisons"]
+    tasks["evaluation-gather-tstr-predictions"] >> tasks["evaluation-paired-comparisons"]
     tasks["evaluation-gather-augmentation-predictions"] >> tasks["evaluation-summarise-augmentation-study"]
     tasks["evaluation-gather-tstr-predictions"] >> tasks["evaluation-summarise-tstr"]
     tasks["evaluation-gather-memorisation-summary"] >> tasks["reporting-memorisation-tables"]
+    tasks["evaluation-gather-realism-scores"] >> tasks["reporting-realism-tables"]
+    tasks["evaluation-paired-comparisons"] >> tasks["evaluation-verdict-sentences"]
     tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-paired-comparisons"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["log-mlflow-metrics"]
     tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
+    tasks["reporting-realism-tables"] >> tasks["log-mlflow-metrics"]
+    tasks["evaluation-paired-comparisons"] >> tasks["plot-paired-comparisons"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-ddpm-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-intervals-augmentation"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["reporting-augmentation-study-tables"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
+    tasks["evaluation-gather-realism-scores"] >> tasks["reporting-gan-comparison-tables"]
     tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
     tasks["evaluation-compare-models"] >> tasks["reporting-table-ii"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
     tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
+    tasks["evaluation-paired-comparisons"] >> tasks["reporting-paired-comparisons"]
+    tasks["evaluation-verdict-sentences"] >> tasks["reporting-paired-comparisons"]
     tasks["make-patient-splits"] >> tasks["write-report"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["write-report"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["write-report"]
     tasks["evaluation-compare-models"] >> tasks["write-report"]
     tasks["reporting-memorisation-tables"] >> tasks["write-report"]
+    tasks["reporting-realism-tables"] >> tasks["write-report"]
     tasks["reporting-augmentation-study-tables"] >> tasks["write-report"]
     tasks["reporting-gan-comparison-tables"] >> tasks["write-report"]
     tasks["reporting-table-ii"] >> tasks["write-report"]
     tasks["reporting-tstr-tables"] >> tasks["write-report"]
+    tasks["reporting-paired-comparisons"] >> tasks["write-report"]
 
 
 medsynth_pipeline_prostate_gan_base()

@@ -42,6 +42,7 @@ def main() -> None:
     from kedro.framework.startup import bootstrap_project
 
     from medsynth_pipeline.augmentation.synthetic import generate_synthetic_sets
+    from medsynth_pipeline.pipelines.gan_training.model_selection import select_validation_pool
     from medsynth_pipeline.pipelines.gan_training.nodes import pre_augment, select_training_images, train_gan
 
     bootstrap_project(ROOT)
@@ -57,7 +58,8 @@ def main() -> None:
         selected = select_training_images(patches, metadata, model)
         training = pre_augment(selected, model)
         start = time.perf_counter()
-        artifact, *_ = train_gan(training, model)
+        # the demo's model selection scores on the val split: part of the cost a user pays
+        artifact, *_ = train_gan(training, model, None, select_validation_pool(patches, metadata, model))
         train_s = time.perf_counter() - start
     start = time.perf_counter()
     images, rows = generate_synthetic_sets(artifact, int(synthetic["per_class"]), int(synthetic["sets"]),

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from medsynth_pipeline.metrics.paired import HELPS, HURTS, UNDECIDED, paired_difference, verdict, verdict_sentence
+from medsynth_pipeline.metrics.paired import (
+    HELPS,
+    HURTS,
+    UNDECIDED,
+    paired_difference,
+    verdict,
+    verdict_sentence,
+)
 
 
 def _predictions(noise_a: float, noise_b: float, n_patients: int = 60, seed: int = 0) -> pd.DataFrame:

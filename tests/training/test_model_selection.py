@@ -99,3 +99,14 @@ def test_sample_scorer_generates_the_class_mix() -> None:
                           labels=torch.tensor([0, 1, 1]))
     assert score(stub) == 6.0
     assert sorted(stub.labels.tolist()) == [0, 0, 1, 1, 1, 1]  # the validation mix, twice
+
+
+def test_a_finished_run_resumed_with_selection_on_scores_its_last_iterate(ks_data: TrainingData,
+                                                                          tmp_path: Path) -> None:
+    config = TrainerConfig(iterations=4, batch_size=8, seed=3, checkpoint_dir=str(tmp_path), checkpoint_every=2)
+    Trainer(factory(TINY_KS, 3, 16), ks_data, config).fit()  # selection off: the checkpoint has no curve
+    resumed = Trainer(factory(TINY_KS, 3, 16), ks_data, config,
+                      selector=ModelSelector(lambda system: 0.7, every=2, metric="c2st")).fit()
+    assert resumed.resumed_from == 4 and resumed.iterations == 4  # nothing left to train
+    assert resumed.selection.curve == [(4, 0.7)] and resumed.selection.best_iteration == 4
+    assert resumed.selection.best_generator is not None

@@ -18,8 +18,10 @@ package does; the 2-D patch is a (1, H, W) volume with ``force2D``.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -72,7 +74,9 @@ class RadiomicFeatures:
 
 _EXTRACTOR: dict[str, Any] = {}
 _CACHE: dict[str, RadiomicFeatures] = {}
-_CACHE_SIZE = 8
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+# Models that share a patch family score the same reference and ladder rungs: 11+ feature sets per model.
+_CACHE_SIZE = 48
 
 
 def _extractor(settings: FRDSettings) -> Any:
@@ -103,6 +107,19 @@ def _image_features(image: np.ndarray, settings: FRDSettings) -> dict[str, float
     return {name: float(value) for name, value in output.items() if not name.startswith("diagnostics")}
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per process, kept for every later call: a spawned worker takes seconds to import pyradiomics,
+    and one model's realism table extracts a dozen feature sets. ``spawn``, not ``fork``: the parent holds
+    torch's and ITK's thread pools, which a forked child cannot use safely."""
+    if workers not in _POOLS:
+        from medsynth_pipeline.imaging.parallel import single_threaded
+
+        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                              initializer=single_threaded)
+        atexit.register(_POOLS[workers].shutdown, cancel_futures=True)
+    return _POOLS[workers]
+
+
 def _chunk_features(images: np.ndarray, settings: FRDSettings) -> list[dict[str, float]]:
     return [_image_features(image, settings) for image in images]
 
@@ -125,13 +142,14 @@ def radiomic_features(images: np.ndarray, settings: FRDSettings | None = None, w
     n, channels = x.shape[:2]
     flat = x.reshape(n * channels, *x.shape[2:])
     start = time.perf_counter()
-    chunks = np.array_split(flat, max(1, int(np.ceil(len(flat) / max(1, settings.log_every)))))
+    # At least a few chunks per worker, so that a set smaller than log_every still uses every worker.
+    n_chunks = max(int(np.ceil(len(flat) / max(1, settings.log_every))), 4 * settings.workers if settings.workers > 1 else 1)
+    chunks = np.array_split(flat, min(len(flat), n_chunks))
     rows: list[dict[str, float]] = []
     if settings.workers > 1:
-        with ProcessPoolExecutor(settings.workers) as pool:
-            for done in pool.map(_chunk_features, chunks, [settings] * len(chunks)):
-                rows.extend(done)
-                _log_rate(what, len(rows), len(flat), start)
+        for done in _pool(settings.workers).map(_chunk_features, chunks, [settings] * len(chunks)):
+            rows.extend(done)
+            _log_rate(what, len(rows), len(flat), start)
     else:
         for chunk in chunks:
             rows.extend(_chunk_features(chunk, settings))

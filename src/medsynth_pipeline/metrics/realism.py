@@ -43,6 +43,9 @@ class RealismSettings:
     c2st_folds: int = 5
     ladder_patches: int = 64  # held-out patches per rung (five rungs are scored per metric)
     max_reference: int = 400  # real training patches the FRD reference and C2ST ladder use at most
+    # Patches of each synthetic set that are scored at most: pyradiomics extracts ~10 patch channels/s per
+    # core, so scoring every image of every set would cost more than training the model.
+    max_synthetic: int = 400
     seed: int = 0
 
     @classmethod
@@ -126,6 +129,8 @@ class RealismScorer:
         floor = self.floor()
         rows = []
         for label, images in candidates.items():
+            images, _ = _subsample(np.asarray(images), np.zeros(len(images)), self.settings.max_synthetic,
+                                   self.settings.seed)
             try:
                 scores = self.distances(images)
                 scores[C2ST_METRIC] = c2st_auc(self.held_out, images, real_groups=self.held_out_groups,

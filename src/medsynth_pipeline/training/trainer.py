@@ -267,6 +267,9 @@ class Trainer:
                     for callback in self.callbacks:
                         callback(done, system)
             drain()
+            if selector is not None and all(i != done for i, _ in selector.curve):
+                # A finished checkpoint written before selection was switched on resumes with no curve at all.
+                tracker.log(done, {selector.key: selector.observe(done, system)})
             if done > start or replicas.broadcast(ckpt_path is not None and not ckpt_path.exists()):
                 checkpoint(done)
             replicas.finish(system)

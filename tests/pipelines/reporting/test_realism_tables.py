@@ -36,7 +36,7 @@ def _scores() -> pd.DataFrame:
 
 
 def test_ladder_failures_are_named_and_targets_checked(test_parameters: dict[str, Any]) -> None:
-    table, markdown = realism_tables(_scores(), test_parameters["reporting"])
+    table, markdown = realism_tables(_scores(), test_parameters["reporting"], test_parameters["realism"])
     assert set(zip(table["model"], table["metric"], strict=True)) == {
         ("good", "FRD-ADC"), ("good", C2ST_METRIC), ("noisy", "FRD-ADC"), ("noisy", C2ST_METRIC)}
     by = table.set_index(["model", "metric"])
@@ -57,6 +57,14 @@ def test_ladder_failures_are_named_and_targets_checked(test_parameters: dict[str
 
 def test_a_table_with_no_passing_metric_says_so(test_parameters: dict[str, Any]) -> None:
     scores = _scores().assign(ladder_passed=False, headline=False, ladder_reason=UNIFORM_FAILS)
-    table, markdown = realism_tables(scores, test_parameters["reporting"])
+    table, markdown = realism_tables(scores, test_parameters["reporting"], test_parameters["realism"])
     assert table.empty and "no realism metric passed the metric ladder" in markdown
     assert "C2ST-AUC (noisy) fails the metric ladder at step 4" in markdown
+
+
+def test_the_notes_name_the_frd_image_types_of_the_run(test_parameters: dict[str, Any]) -> None:
+    realism = {**test_parameters["realism"], "frd": {"image_types": ["Original", "Wavelet"]}, "max_synthetic": 64}
+    _, markdown = realism_tables(_scores(), test_parameters["reporting"], realism)
+    assert "FRDv1 pyradiomics classes on the Original + Wavelet image(s); at most 64 patches" in markdown
+    _, original_only = realism_tables(_scores(), test_parameters["reporting"], test_parameters["realism"])
+    assert "on the Original image(s)" in original_only

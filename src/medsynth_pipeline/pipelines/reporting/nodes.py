@@ -174,14 +174,19 @@ def paired_comparison_tables(comparisons: pd.DataFrame, verdicts: pd.DataFrame) 
     return table, text
 
 
-def realism_tables(scores: pd.DataFrame, params: dict[str, Any]) -> tuple[pd.DataFrame, str]:
+def realism_tables(scores: pd.DataFrame, params: dict[str, Any], realism: dict[str, Any]) -> tuple[pd.DataFrame, str]:
     """The realism headline table (per model: FRD per modality and joint, its real-vs-real floor and ratio, C2ST
     AUC, each against its target); metrics that failed the ladder are named in the notes, not tabled."""
     spec = params["realism"]
     table = headline_table(scores, spec["metrics"], RealismTargets.from_dict(spec["targets"]))
     view = headline_view(table, int(spec["digits"])) if len(table) else pd.DataFrame(
         {"note": ["no realism metric passed the metric ladder (see below)"]})
-    notes = realism_notes(scores, spec["metrics"], elsewhere=TABLES["gan_comparison"])
+    frd = realism.get("frd") or {}
+    # FRDv1 extracts from the original and the wavelet images; an environment that drops some says so here.
+    notes = [f"FRD features: frd-score's FRDv1 pyradiomics classes on the {' + '.join(frd.get('image_types', []))} "
+             f"image(s); at most {realism.get('max_synthetic')} patches of each synthetic set and "
+             f"{realism.get('max_reference')} real training patches scored.",
+             *realism_notes(scores, spec["metrics"], elsewhere=TABLES["gan_comparison"])]
     return table, markdown_with_notes(TABLES["realism"], view, notes)
 
 

@@ -75,7 +75,7 @@ def tables_and_report(models: list[str]) -> Pipeline:
              name="reporting_gan_comparison_tables"),
         Node(table_ii_tables, ["evaluation.gan_comparison_summary", "params:reporting"],
              ["reporting.table_ii_csv", "reporting.table_ii_markdown"], name="reporting_table_ii"),
-        Node(realism_tables, ["evaluation.all_realism_scores", "params:reporting"],
+        Node(realism_tables, ["evaluation.all_realism_scores", "params:reporting", "params:realism"],
              ["reporting.realism_csv", "reporting.realism_markdown"], name="reporting_realism_tables"),
         Node(augmentation_study_tables,
              ["evaluation.augmentation_study_summary", "evaluation.augmentation_study_runs", "params:reporting"],

@@ -142,8 +142,9 @@ def radiomic_features(images: np.ndarray, settings: FRDSettings | None = None, w
     n, channels = x.shape[:2]
     flat = x.reshape(n * channels, *x.shape[2:])
     start = time.perf_counter()
-    # At least a few chunks per worker, so that a set smaller than log_every still uses every worker.
-    n_chunks = max(int(np.ceil(len(flat) / max(1, settings.log_every))), 4 * settings.workers if settings.workers > 1 else 1)
+    n_chunks = int(np.ceil(len(flat) / max(1, settings.log_every)))
+    if settings.workers > 1:  # a few chunks per worker: a set smaller than log_every still uses every worker
+        n_chunks = max(n_chunks, 4 * settings.workers)
     chunks = np.array_split(flat, min(len(flat), n_chunks))
     rows: list[dict[str, float]] = []
     if settings.workers > 1:

@@ -41,3 +41,12 @@ def test_each_synthetic_set_is_scored_on_at_most_max_synthetic_patches(monkeypat
     sizes.clear()
     scorer.table({"set0": _patches(20, 3), "set1": _patches(5, 4)})
     assert sizes[-2:] == [7, 5]  # after the ladder's rungs: the two sets, the larger one capped
+
+
+def test_pyradiomics_does_not_log_every_filter_into_the_run_log(caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        radiomic_features(_patches(3, 7), FRDSettings(image_types=("Original",), workers=1))
+    chatter = [r for r in caplog.records if r.name.startswith("radiomics") and r.levelno < logging.WARNING]
+    assert chatter == []

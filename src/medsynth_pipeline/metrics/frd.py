@@ -85,7 +85,10 @@ def _extractor(settings: FRDSettings) -> Any:
         import radiomics
         from frd_score.frd import FRD_VERSION_V1, get_feature_extractor
 
-        radiomics.setVerbosity(logging.ERROR)  # pyradiomics logs every filter of every image otherwise
+        # pyradiomics logs every filter of every image at INFO: setVerbosity quiets only its own stderr
+        # handler, and the records still reach the root (Kedro's) handler, ~90k lines per demo run.
+        radiomics.setVerbosity(logging.ERROR)
+        logging.getLogger("radiomics").setLevel(logging.WARNING)
         extractor = get_feature_extractor(FRD_VERSION_V1, image_dim=2, image_types=list(settings.image_types),
                                           bin_width=settings.bin_width)
         extractor.settings["normalize"] = False

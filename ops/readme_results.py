@@ -18,6 +18,11 @@ import sys
 from pathlib import Path
 
 BEGIN, END = "<!-- results:begin (make readme-results) -->", "<!-- results:end -->"
+# The `make run` cell of the README's "what make run does" table.
+RUNTIME_BEGIN, RUNTIME_END = "<!-- runtime:begin -->", "<!-- runtime:end -->"
+# Issue 10's "done when" targets that the README checks against the run.
+BUDGET_MINUTES = 15.0
+MAX_AUC_CI_HALF_WIDTH = 0.08
 # Report tables shown in the README, in this order: file stem under evaluation/ -> heading.
 TABLES = {
     "paired_comparisons": "Does synthetic data help? Paired comparisons and verdicts",
@@ -34,6 +39,40 @@ def _table_body(path: Path) -> str:
     return text.split("\n", 1)[1].strip() if text.startswith("#") else text
 
 
+def _table_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a Markdown table written by the report, as header -> cell."""
+    if not path.is_file():
+        return []
+    rows = [line.strip().strip("|").split("|") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("|")]
+    if len(rows) < 2:
+        return []
+    header = [cell.strip() for cell in rows[0]]
+    return [dict(zip(header, (cell.strip() for cell in row))) for row in rows[2:]]
+
+
+def targets_summary(reporting: Path, minutes: float) -> list[str]:
+    """One line per target of issue 10 this run can be checked against: met or not, with the number."""
+    lines = ["**Targets (issue 10)**", "",
+             f"- `make run` ≤ {BUDGET_MINUTES:.0f} min: {'met' if minutes <= BUDGET_MINUTES else 'not met'} "
+             f"({minutes:.1f} min)."]
+    realism = _table_rows(reporting / "evaluation" / "realism.md")
+    for metric, target in (("C2ST-AUC", "C2ST AUC ≤ 0.85"), ("FRD", "FRD ≤ 2× the real-vs-real floor")):
+        rows = [row for row in realism if row.get("metric", "").startswith(metric)]
+        if rows:
+            failing = sorted({row["model"] for row in rows if row.get("meets target") != "yes"})
+            verdict = "met by every model" if not failing else f"not met by {', '.join(failing)}"
+            lines.append(f"- {target}: {verdict} ({len(rows) - sum(r.get('meets target') != 'yes' for r in rows)}"
+                         f" of {len(rows)} headline rows; values in the realism table below).")
+    widths = [(float(hi) - float(lo)) / 200.0 for row in _table_rows(reporting / "evaluation" / "augmentation_study.md")
+              for lo, hi in re.findall(r"\[([-\d.]+), ([-\d.]+)\]", row.get("roc_auc", ""))]
+    if widths:
+        met = "met" if max(widths) <= MAX_AUC_CI_HALF_WIDTH else "not met"
+        lines.append(f"- augmentation study ROC AUC 95 % CI half-width ≤ {MAX_AUC_CI_HALF_WIDTH}: {met} "
+                     f"(widest {max(widths):.3f}, narrowest {min(widths):.3f}, {len(widths)} rows).")
+    return lines
+
+
 def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> str:
     info_path = reporting / "run_info.json"
     if not info_path.is_file():
@@ -46,6 +85,7 @@ def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> st
              f"{info.get('cpus', '?')} CPU cores (cohort generation {float(info.get('cohort_seconds', 0)) / 60:.1f} min "
              f"+ `prostate_gan` {float(info.get('pipeline_seconds', 0)) / 60:.1f} min). Regenerate with `make run && "
              "make readme-results`.", ""]
+    lines += [*targets_summary(reporting, minutes), ""]
     for stem, heading in TABLES.items():
         path = reporting / "evaluation" / f"{stem}.md"
         if path.is_file():
@@ -62,8 +102,21 @@ def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> st
     return "\n".join([*lines, END])
 
 
-def update_readme(readme: Path, section: str) -> None:
+def runtime_cell(reporting: Path) -> str:
+    info = json.loads((reporting / "run_info.json").read_text(encoding="utf-8"))
+    minutes = float(info["pipeline_seconds"]) / 60.0
+    verdict = "within" if float(info["seconds"]) / 60.0 <= BUDGET_MINUTES else "over"
+    cohort = float(info.get("cohort_seconds", 0))
+    first_run = f" + {cohort / 60:.1f} min generating the cohort (first run only)" if cohort > 0 else ""
+    return (f"{RUNTIME_BEGIN}**{minutes:.1f} min** at {info['commit']} ({float(info['pipeline_seconds']):,.0f} s, "
+            f"{info.get('cpus', '?')} cores{first_run}; the whole run {verdict} the {BUDGET_MINUTES:.0f}-min "
+            f"target){RUNTIME_END}")
+
+
+def update_readme(readme: Path, section: str, runtime: str | None = None) -> None:
     text = readme.read_text(encoding="utf-8")
+    if runtime is not None:
+        text = re.sub(re.escape(RUNTIME_BEGIN) + r".*?" + re.escape(RUNTIME_END), lambda _: runtime, text, count=1)
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
         raise SystemExit(f"{readme}: no results markers ({BEGIN} … {END}); add them where the results belong")
@@ -76,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reporting", type=Path, default=Path("data/08_reporting"))
     args = parser.parse_args(argv)
     readme_dir = args.readme.resolve().parent
-    update_readme(args.readme, results_section(args.reporting, readme_dir / "docs" / "results", readme_dir))
+    section = results_section(args.reporting, readme_dir / "docs" / "results", readme_dir)
+    update_readme(args.readme, section, runtime_cell(args.reporting))
     print(f"{args.readme}: results of {args.reporting / 'run_info.json'} copied")
     return 0
 

@@ -42,3 +42,32 @@ def test_without_a_recorded_run_it_says_what_to_do(tmp_path: Path) -> None:
     readme.write_text(f"{readme_results.BEGIN}\n{readme_results.END}\n")
     with pytest.raises(SystemExit, match="make run"):
         readme_results.main(["--readme", str(readme), "--reporting", str(tmp_path / "nothing")])
+
+
+def test_the_targets_are_checked_against_the_run(tmp_path: Path) -> None:
+    reporting = tmp_path / "data/08_reporting"
+    _run_outputs(reporting)
+    (reporting / "evaluation/augmentation_study.md").write_text(
+        "# Augmentation study\n\n| row | roc_auc |\n| --- | ---: |\n| a: real | 82.4 ± 2.8 [78.3, 86.7] |\n"
+        "| a: real + GAN | 70.0 ± 1.0 [60.0, 80.0] |\n")
+    (reporting / "evaluation/realism.md").write_text(
+        "# Realism\n\n| model | metric | meets target |\n| --- | --- | --- |\n| a | FRD-ADC | yes |\n"
+        "| a | C2ST-AUC | no |\n| b | C2ST-AUC | yes |\n")
+    lines = readme_results.targets_summary(reporting, minutes=16.0)
+    text = "\n".join(lines)
+    assert "≤ 15 min: not met (16.0 min)" in text
+    assert "C2ST AUC ≤ 0.85: not met by a (1 of 2" in text
+    assert "FRD ≤ 2× the real-vs-real floor: met by every model (1 of 1" in text
+    assert "half-width ≤ 0.08: not met (widest 0.100, narrowest 0.042, 2 rows)" in text
+
+
+def test_the_run_time_cell_is_rewritten_from_the_run(tmp_path: Path) -> None:
+    reporting = tmp_path / "data/08_reporting"
+    _run_outputs(reporting)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"| run | {readme_results.RUNTIME_BEGIN}old{readme_results.RUNTIME_END} |\n"
+                      f"{readme_results.BEGIN}\n{readme_results.END}\n")
+    readme_results.main(["--readme", str(readme), "--reporting", str(reporting)])
+    assert ("**9.0 min** at abc1234 (540 s, 2 cores + 1.0 min generating the cohort (first run only); the whole run "
+            "within the 15-min target)") in readme.read_text()
+    assert "old" not in readme.read_text()

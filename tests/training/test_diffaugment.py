@@ -45,3 +45,31 @@ def test_augmentation_changes_images_and_is_seeded() -> None:
 def test_unknown_policy_is_rejected() -> None:
     with pytest.raises(ValueError, match="rotation"):
         DiffAugment("rotation")
+
+
+def _official_translation(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
+    """DiffAugment's reference implementation (Zhao et al. 2020), three index grids into the padded batch."""
+    n, _, h, w = x.shape
+    shift_h, shift_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    tx = torch.randint(-shift_h, shift_h + 1, size=[n, 1, 1])
+    ty = torch.randint(-shift_w, shift_w + 1, size=[n, 1, 1])
+    gb, gx, gy = torch.meshgrid(torch.arange(n), torch.arange(h), torch.arange(w), indexing="ij")
+    gx = torch.clamp(gx + tx + 1, 0, h + 1)
+    gy = torch.clamp(gy + ty + 1, 0, w + 1)
+    padded = torch.nn.functional.pad(x, [1, 1, 1, 1, 0, 0, 0, 0])
+    return padded.permute(0, 2, 3, 1).contiguous()[gb, gx, gy].permute(0, 3, 1, 2)
+
+
+def test_translation_reads_the_pixels_of_the_reference_implementation() -> None:
+    from medsynth_pipeline.training.diffaugment import rand_translation
+
+    x = torch.rand(7, 3, 24, 16, requires_grad=True)
+    weights = torch.randn(7, 3, 24, 16)
+    torch.manual_seed(3)
+    ours = rand_translation(x)
+    (grad_ours,) = torch.autograd.grad((ours * weights).sum(), x)
+    torch.manual_seed(3)
+    reference = _official_translation(x)
+    (grad_reference,) = torch.autograd.grad((reference * weights).sum(), x)
+    assert not torch.equal(ours, x)
+    assert torch.equal(ours, reference) and torch.equal(grad_ours, grad_reference)

@@ -73,3 +73,29 @@ def test_translation_reads_the_pixels_of_the_reference_implementation() -> None:
     (grad_reference,) = torch.autograd.grad((reference * weights).sum(), x)
     assert not torch.equal(ours, x)
     assert torch.equal(ours, reference) and torch.equal(grad_ours, grad_reference)
+
+
+def _official_cutout(x: torch.Tensor, ratio: float = 0.5) -> torch.Tensor:
+    n, _, h, w = x.shape
+    cut_h, cut_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    ox = torch.randint(0, h + (1 - cut_h % 2), size=[n, 1, 1])
+    oy = torch.randint(0, w + (1 - cut_w % 2), size=[n, 1, 1])
+    gb, gx, gy = torch.meshgrid(torch.arange(n), torch.arange(cut_h), torch.arange(cut_w), indexing="ij")
+    gx = torch.clamp(gx + ox - cut_h // 2, min=0, max=h - 1)
+    gy = torch.clamp(gy + oy - cut_w // 2, min=0, max=w - 1)
+    mask = torch.ones(n, h, w, dtype=x.dtype)
+    mask[gb, gx, gy] = 0
+    return x * mask.unsqueeze(1)
+
+
+@pytest.mark.parametrize("shape", [(16, 3, 16, 16), (16, 2, 7, 9), (16, 1, 64, 64)])
+def test_cutout_zeroes_the_square_of_the_reference_implementation(shape: tuple[int, ...]) -> None:
+    from medsynth_pipeline.training.diffaugment import rand_cutout
+
+    x = torch.rand(*shape) + 0.1  # no zero pixels: every zero is cut out
+    for seed in range(20):  # squares at the borders included (the clamped edges)
+        torch.manual_seed(seed)
+        ours = rand_cutout(x)
+        torch.manual_seed(seed)
+        assert torch.equal(ours, _official_cutout(x)), f"seed {seed}"
+    assert (ours == 0).any()

@@ -47,20 +47,21 @@ def rand_translation(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
 
 
 def rand_cutout(x: torch.Tensor, ratio: float = 0.5) -> torch.Tensor:
-    """Zero one square of ``ratio`` × size at a random position per image."""
+    """Zero one square of ``ratio`` × size at a random position per image.
+
+    The reference implementation writes the square with index grids (an ``index_put``, on its slow path in
+    deterministic mode, the Trainer's CPU default); comparing rows and columns with the clamped square's edges
+    gives the same mask (the clamp only moves its edges)."""
     n, _, h, w = x.shape
     cut_h, cut_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
     ox = torch.randint(0, h + (1 - cut_h % 2), size=[n, 1, 1], device=x.device)
     oy = torch.randint(0, w + (1 - cut_w % 2), size=[n, 1, 1], device=x.device)
-    gb, gx, gy = torch.meshgrid(
-        torch.arange(n, device=x.device), torch.arange(cut_h, device=x.device),
-        torch.arange(cut_w, device=x.device), indexing="ij",
-    )
-    gx = torch.clamp(gx + ox - cut_h // 2, min=0, max=h - 1)
-    gy = torch.clamp(gy + oy - cut_w // 2, min=0, max=w - 1)
-    mask = torch.ones(n, h, w, dtype=x.dtype, device=x.device)
-    mask[gb, gx, gy] = 0
-    return x * mask.unsqueeze(1)
+    top, left = ox - cut_h // 2, oy - cut_w // 2
+    rows = torch.arange(h, device=x.device).view(1, h, 1)
+    cols = torch.arange(w, device=x.device).view(1, 1, w)
+    inside = ((rows >= top.clamp(0, h - 1)) & (rows <= (top + cut_h - 1).clamp(0, h - 1))
+              & (cols >= left.clamp(0, w - 1)) & (cols <= (left + cut_w - 1).clamp(0, w - 1)))
+    return x * (~inside).to(x.dtype).unsqueeze(1)
 
 
 POLICIES: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], ...]] = {

@@ -60,10 +60,11 @@ def targets_summary(reporting: Path, minutes: float) -> list[str]:
     for metric, target in (("C2ST-AUC", "C2ST AUC ≤ 0.85"), ("FRD", "FRD ≤ 2× the real-vs-real floor")):
         rows = [row for row in realism if row.get("metric", "").startswith(metric)]
         if rows:
-            failing = sorted({row["model"] for row in rows if row.get("meets target") != "yes"})
-            verdict = "met by every model" if not failing else f"not met by {', '.join(failing)}"
-            lines.append(f"- {target}: {verdict} ({len(rows) - sum(r.get('meets target') != 'yes' for r in rows)}"
-                         f" of {len(rows)} headline rows; values in the realism table below).")
+            failing = [row for row in rows if row.get("meets target") != "yes"]
+            models = ", ".join(sorted({row["model"] for row in failing}))
+            verdict = f"not met by {models}" if failing else "met by every model"
+            lines.append(f"- {target}: {verdict} ({len(rows) - len(failing)} of {len(rows)} headline rows; values "
+                         "in the realism table below).")
     widths = [(float(hi) - float(lo)) / 200.0 for row in _table_rows(reporting / "evaluation" / "augmentation_study.md")
               for lo, hi in re.findall(r"\[([-\d.]+), ([-\d.]+)\]", row.get("roc_auc", ""))]
     if widths:
@@ -73,11 +74,15 @@ def targets_summary(reporting: Path, minutes: float) -> list[str]:
     return lines
 
 
-def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> str:
+def run_info(reporting: Path) -> dict:
     info_path = reporting / "run_info.json"
     if not info_path.is_file():
         raise SystemExit(f"{info_path} is missing: run `make run` first (it records the commit and the time)")
-    info = json.loads(info_path.read_text(encoding="utf-8"))
+    return json.loads(info_path.read_text(encoding="utf-8"))
+
+
+def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> str:
+    info = run_info(reporting)
     dirty = " (with uncommitted changes)" if info.get("dirty") else ""
     minutes = float(info["seconds"]) / 60.0
     lines = [BEGIN, "",
@@ -102,8 +107,8 @@ def results_section(reporting: Path, docs_results: Path, readme_dir: Path) -> st
     return "\n".join([*lines, END])
 
 
-def runtime_cell(reporting: Path) -> str:
-    info = json.loads((reporting / "run_info.json").read_text(encoding="utf-8"))
+def runtime_cell(info: dict) -> str:
+    """The README's run-time cell from the run's record (``run_info.json``)."""
     minutes = float(info["pipeline_seconds"]) / 60.0
     verdict = "within" if float(info["seconds"]) / 60.0 <= BUDGET_MINUTES else "over"
     cohort = float(info.get("cohort_seconds", 0))
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     readme_dir = args.readme.resolve().parent
     section = results_section(args.reporting, readme_dir / "docs" / "results", readme_dir)
-    update_readme(args.readme, section, runtime_cell(args.reporting))
+    update_readme(args.readme, section, runtime_cell(run_info(args.reporting)))
     print(f"{args.readme}: results of {args.reporting / 'run_info.json'} copied")
     return 0
 

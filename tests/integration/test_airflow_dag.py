@@ -1,5 +1,5 @@
-"""The generated DAG in real Apache Airflow 3: committed DAGs up to date and importable, and two runs of
-the test-config DAG (airflow dags test) that give identical outputs and two tagged MLflow runs."""
+"""The generated DAG in real Apache Airflow 3: committed DAGs up to date and importable, and one run of the
+test-config DAG (airflow dags test) that gives the outputs of a plain `kedro run` and one tagged MLflow run."""
 
 from __future__ import annotations
 
@@ -44,21 +44,28 @@ def test_committed_dags_import_in_airflow(helpers, airflow_project: Path) -> Non
     assert "medsynth_pipeline_prostate_gan_base" in out
 
 
-def test_two_scheduled_runs_are_identical_and_tracked(helpers, airflow_project: Path) -> None:
-    helpers.run_kedro(airflow_project, "--pipeline=cohort", "--env=test")
+def test_an_airflow_run_reproduces_a_kedro_run_and_is_tracked(helpers, airflow_project: Path) -> None:
+    # One `kedro run` in one session, then the same pipeline as ~150 Airflow tasks, each its own Kedro
+    # session: identical outputs mean no result depends on how the run is cut into tasks (two Airflow runs
+    # of the same DAG prove less and cost ~9 min more on 2 cores).
+    helpers.run_kedro(airflow_project, "--pipelines=cohort", "--env=test")
     python = str(ROOT / ".venv/bin/python")
-    manifests = []
-    for attempt in (1, 2):
-        out = _ops(helpers, airflow_project, "test", "test")
-        assert "state=success" in out, out
-        manifest = airflow_project / f"manifest_{attempt}.json"
+
+    def manifest(name: str) -> Path:
+        path = airflow_project / f"manifest_{name}.json"
         subprocess.run([python, str(airflow_project / "ops/repro_check.py"), "manifest", "--data",
-                        str(airflow_project / "data"), "--out", str(manifest)], check=True, timeout=600)
-        manifests.append(manifest)
-    compared = subprocess.run([python, str(airflow_project / "ops/repro_check.py"), "compare", *map(str, manifests)],
-                              capture_output=True, text=True, timeout=600)
+                        str(airflow_project / "data"), "--out", str(path)], check=True, timeout=600)
+        return path
+
+    helpers.run_kedro(airflow_project, "--pipelines=prostate_gan", "--env=test")
+    by_kedro = manifest("kedro")
+    out = _ops(helpers, airflow_project, "test", "test")
+    assert "state=success" in out, out
+    by_airflow = manifest("airflow")
+    compared = subprocess.run([python, str(airflow_project / "ops/repro_check.py"), "compare", str(by_kedro),
+                               str(by_airflow)], capture_output=True, text=True, timeout=600)
     assert compared.returncode == 0, compared.stdout
-    assert len(json.loads(manifests[0].read_text())) > 0
+    assert len(json.loads(by_kedro.read_text())) > 0
 
     runs = subprocess.run(
         [python, "-c", (
@@ -71,6 +78,6 @@ def test_two_scheduled_runs_are_identical_and_tracked(helpers, airflow_project: 
     runs = json.loads(runs)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=airflow_project, capture_output=True, text=True).stdout.strip()
     airflow_runs = [r for r in runs if r.get("airflow.dag_id") == "medsynth_pipeline_prostate_gan_test"]
-    assert len(airflow_runs) == 2, runs  # one MLflow run per Airflow run, however many tasks it had
-    assert len({r["airflow.dag_run_id"] for r in airflow_runs}) == 2
-    assert all(r["git.commit"] == head and r["status"] == "FINISHED" for r in airflow_runs), airflow_runs
+    assert len(airflow_runs) == 1, runs  # one MLflow run per Airflow run, however many tasks it had
+    assert airflow_runs[0]["airflow.dag_run_id"]
+    assert all(r["git.commit"] == head and r["status"] == "FINISHED" for r in runs), runs

@@ -60,9 +60,9 @@ def test_shows_the_outputs_of_a_test_run(tmp_path: Path, monkeypatch: pytest.Mon
     project = _project_without_outputs(tmp_path)
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
     for pipeline in ("cohort", "prostate_gan"):
-        done = subprocess.run([str(ROOT / ".venv/bin/kedro"), "run", f"--pipeline={pipeline}", "--env=test"],
+        done = subprocess.run([str(ROOT / ".venv/bin/kedro"), "run", f"--pipelines={pipeline}", "--env=test"],
                               cwd=project, env=env, capture_output=True, text=True, timeout=1800)
-        assert done.returncode == 0, f"kedro run --pipeline={pipeline} failed:\n{done.stderr[-4000:]}"
+        assert done.returncode == 0, f"kedro run --pipelines={pipeline} failed:\n{done.stderr[-4000:]}"
     text, kinds = _outputs(_execute(project, monkeypatch))
     assert "patch sets of the last run: patches." in text
     n_patch_sets = text.split("patch sets of the last run: ")[1].splitlines()[0].count(".patches")

@@ -68,7 +68,7 @@ def take_inventory(root: Path, ignore_globs: list[str]) -> Inventory:
     if not root.is_dir():
         raise FileNotFoundError(
             f"ingest.raw_dir '{root}' is not a directory: generate the embedded cohort "
-            "(`make cohort` or `kedro run --pipeline=cohort`) or point ingest.raw_dir at your DICOM tree"
+            "(`make cohort` or `kedro run --pipelines=cohort`) or point ingest.raw_dir at your DICOM tree"
         )
     inventory = Inventory()
     patterns = [g.lower() for g in ignore_globs]

@@ -109,7 +109,7 @@ def load_study(images_path: str | Path, key_path: str | Path) -> tuple[torch.Ten
     images_path, key_path = Path(images_path), Path(key_path)
     for path in (images_path, key_path):
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: missing; prepare the study first (kedro run --pipeline=reader_study)")
+            raise FileNotFoundError(f"{path}: missing; prepare the study first (kedro run --pipelines=reader_study)")
     payload = torch.load(images_path, map_location="cpu", weights_only=True)
     images = payload["images"] if isinstance(payload, dict) else payload
     channels = list(payload.get("channels", [])) if isinstance(payload, dict) else []

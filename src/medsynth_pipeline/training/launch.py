@@ -7,7 +7,7 @@ and exit; ``fit`` returns rank 0's result. One Kedro session, one MLflow run, on
 
 **torchrun + Kedro**::
 
-    torchrun --standalone --nproc-per-node=4 -m medsynth_pipeline.training.launch kedro run --pipeline=gan_training
+    torchrun --standalone --nproc-per-node=4 -m medsynth_pipeline.training.launch kedro run --pipelines=gan_training
 
 Rank 0 runs the command (the one Kedro session); ranks 1..N-1 serve its training jobs: every ``Trainer.fit``
 of rank 0 publishes its job in torchrun's store and all ranks train it together. When the command ends,

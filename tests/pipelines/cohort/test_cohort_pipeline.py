@@ -115,7 +115,7 @@ def test_pipeline_writes_the_same_cohort_as_write_cohort(project_root: Path, tmp
 def test_kedro_run_logs_the_cohort_settings_to_mlflow(
     project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`kedro run --pipeline=cohort --env=test` in a scratch copy of the project: files, MLflow params, artifact."""
+    """`kedro run --pipelines=cohort --env=test` in a scratch copy of the project: files, MLflow params, artifact."""
     from kedro.framework.session import KedroSession
 
     from medsynth_pipeline import pipeline_registry

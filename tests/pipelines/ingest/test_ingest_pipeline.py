@@ -99,7 +99,7 @@ def test_catalog_entries_have_layers_and_contract_paths(project_root: Path) -> N
 def test_kedro_run_writes_the_catalog_and_mlflow_without_identifiers(
     factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """`kedro run --pipeline=ingest --env=test --params ingest.raw_dir=...` in a scratch copy of the project."""
+    """`kedro run --pipelines=ingest --env=test --params ingest.raw_dir=...` in a scratch copy of the project."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 

@@ -137,4 +137,4 @@ def test_002_table_ii_joins_the_report_when_its_model_is_in_the_run(reported: Da
     report = write_report(*inputs, params, table, markdown, models=["toy"])
     section = report.split("## 002 Table II", 1)[1].split("\n## ", 1)[0]
     assert "| Toy synthesizer |" in section and "](evaluation/table_ii.csv)" in section
-    assert "kedro run --pipeline=mpmri_synthesis" in section and "stitch_ablation/table_i.md" in section
+    assert "kedro run --pipelines=mpmri_synthesis" in section and "stitch_ablation/table_i.md" in section

@@ -1,4 +1,4 @@
-"""``cohort``: writes the embedded ProstateX-like default cohort (``kedro run --pipeline=cohort``)."""
+"""``cohort``: writes the embedded ProstateX-like default cohort (``kedro run --pipelines=cohort``)."""
 
 from medsynth_pipeline.pipelines.cohort.pipeline import create_pipeline
 

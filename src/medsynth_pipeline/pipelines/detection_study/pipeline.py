@@ -1,4 +1,4 @@
-"""Seed 004's tumour-detection augmentation study on the PGGAN's whole slices: ``kedro run --pipeline=detection_study``.
+"""Seed 004's tumour-detection augmentation study on the PGGAN's whole slices: ``kedro run --pipelines=detection_study``.
 
 Reads the pggan stage's ``pggan.slices``, ``pggan.slice_metadata``, ``pggan.generator``, ``pggan.critics``.
 Settings: ``detection_study`` (parameters_detection_study.yml) plus the project's shared 004 protocol:

@@ -2,7 +2,7 @@
 
 ``MODELS`` maps each model to the patch preset it learns from; its settings are ``gan_training.<model>`` in
 parameters_gan_training.yml (the papers' presets), its datasets ``gan_training.<model>.*`` (catalog
-patterns). Train a subset with ``kedro run --pipeline=gan_training --namespaces=gan_training.<model>``.
+patterns). Train a subset with ``kedro run --pipelines=gan_training --namespaces=gan_training.<model>``.
 Adding a model (another preset, a per-class generator, a plug-in system) = one entry here + one block there.
 A block's optional ``references`` names extra real image pools (training split) its system draws from; its
 ``selection`` (model_selection.py) scores snapshots on the validation split and exports the best one.

@@ -1,4 +1,4 @@
-"""PGGAN on the embedded cohort's whole registered slices: ``kedro run --pipeline=pggan``.
+"""PGGAN on the embedded cohort's whole registered slices: ``kedro run --pipelines=pggan``.
 
 Datasets ``pggan.*`` (catalog_pggan.yml), parameters ``pggan.data`` / ``pggan.model`` / ``pggan.figures``
 (parameters_pggan.yml). ``model_template`` is shared with the brain-MR instances (``pggan_brain``).

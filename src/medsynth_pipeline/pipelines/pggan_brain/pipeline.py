@@ -7,7 +7,7 @@ templates as the prostate stages (``pggan.model_template``, ``detection_study.st
 same model and study settings (``pggan.model``, ``detection_study``); only ``pggan_brain.<source>.data``
 is its own. Run one source::
 
-    kedro run --pipeline=pggan_brain --namespaces=pggan_brain.brats --params=pggan_brain.brats.data.root=/data/BraTS
+    kedro run --pipelines=pggan_brain --namespaces=pggan_brain.brats --params=pggan_brain.brats.data.root=/data/BraTS
 """
 
 from __future__ import annotations

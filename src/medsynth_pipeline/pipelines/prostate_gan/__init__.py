@@ -1,7 +1,7 @@
 """``prostate_gan``: the main job, every stage of the mission chained in order.
 
 It is a pipeline folder of its own (not assembled in the registry) because Kedro 1.x loads only the
-pipelines a run asks for: ``kedro run --pipeline=prostate_gan`` imports this module alone, and this module
+pipelines a run asks for: ``kedro run --pipelines=prostate_gan`` imports this module alone, and this module
 imports its stages.
 """
 
@@ -23,14 +23,5 @@ STAGES = (
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    stages = []
-    for stage in STAGES:
-        module_name = f"medsynth_pipeline.pipelines.{stage}"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:  # a stage that exists but is broken must fail loudly
-                raise
-            continue
-        stages.append(module.create_pipeline())
-    return sum(stages, Pipeline([]))
+    # a stage that cannot be imported is an error: the main job never runs with a stage silently missing
+    return sum((import_module(f"medsynth_pipeline.pipelines.{stage}").create_pipeline() for stage in STAGES), Pipeline([]))

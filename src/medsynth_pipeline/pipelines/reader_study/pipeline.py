@@ -1,10 +1,10 @@
 """reader_study: ``prepare`` (tag ``reader_study_prepare``) then, after readers answered in the app,
 ``report`` (tag ``reader_study_report``). Not part of ``prostate_gan``: it waits for people.
 
-    kedro run --pipeline=pggan                                 # the real slices and the generator
-    kedro run --pipeline=reader_study --tags=reader_study_prepare
+    kedro run --pipelines=pggan                                 # the real slices and the generator
+    kedro run --pipelines=reader_study --tags=reader_study_prepare
     python ops/reader_study.py serve           # readers answer at http://127.0.0.1:8765/
-    kedro run --pipeline=reader_study --tags=reader_study_report
+    kedro run --pipelines=reader_study --tags=reader_study_report
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from kedro.pipeline import Node, Pipeline
 
 from medsynth_pipeline.pipelines.reader_study.nodes import prepare_study, score_study
 
-# Seed 004's study: its real whole slices and its per-class PGGAN (kedro run --pipeline=pggan first).
+# Seed 004's study: its real whole slices and its per-class PGGAN (kedro run --pipelines=pggan first).
 # Another lesion/no-lesion generator and its real images: create_pipeline(real_images=..., generator=...).
 REAL_IMAGES = "pggan.slices"
 REAL_METADATA = "pggan.slice_metadata"

@@ -4,6 +4,9 @@
 #   ops/airflow.sh dag              regenerate the committed DAGs in airflow/dags (envs: $DAG_ENVS)
 #   ops/airflow.sh check            parse airflow/dags in Airflow 3; fail on any import error
 #   ops/airflow.sh test [ENV]       generate the DAG for ENV (default test) and run it once: airflow dags test
+#
+# GROUP_BY=memory (default): one task per group of nodes joined by in-memory datasets (per model and stage,
+# parallel on a real scheduler). GROUP_BY=namespace: one task per stage (~12 tasks, less start-up per run).
 #   ops/airflow.sh standalone       Airflow UI + scheduler on 127.0.0.1:8080 over airflow/dags
 #
 # Airflow state lives in $AIRFLOW_HOME (default .airflow/, git-ignored). Needs .venv (make setup) for
@@ -16,12 +19,13 @@ AIRFLOW_VENV=${AIRFLOW_VENV:-$PROJECT/.venv-airflow}
 PIPELINE=${PIPELINE:-prostate_gan}
 DAG_ENVS=${DAG_ENVS:-base demo}
 TEMPLATE=airflow/dag_template.j2
+GROUP_BY=${GROUP_BY:-memory}
 export KEDRO_DISABLE_TELEMETRY=true DO_NOT_TRACK=1 MPLBACKEND=Agg MEDSYNTH_PROJECT_PATH="$PROJECT"
 export AIRFLOW_HOME=${AIRFLOW_HOME:-$PROJECT/.airflow}
 export AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__DAGS_FOLDER=${AIRFLOW__CORE__DAGS_FOLDER:-$PROJECT/airflow/dags}
 
 generate() {  # generate ENV TARGET_DIR
-  "$PROJECT_VENV/bin/kedro" airflow create --pipelines="$PIPELINE" --group-by memory --env="$1" \
+  "$PROJECT_VENV/bin/kedro" airflow create --pipelines="$PIPELINE" --group-by "$GROUP_BY" --env="$1" \
     --target-dir="$2" --jinja-file="$TEMPLATE" >/dev/null
 }
 

@@ -1,7 +1,8 @@
 """Airflow DAG of the Kedro pipeline `prostate_gan` (Kedro env `base`). GENERATED: do not edit.
 
 Regenerate with `make airflow-dag` (kedro airflow create --group-by memory -j airflow/dag_template.j2):
-nodes joined by in-memory datasets run in one task, so no MemoryDataset crosses a task boundary.
+nodes joined by in-memory datasets run in one task, so no MemoryDataset crosses a task boundary
+(GROUP_BY=namespace ops/airflow.sh dag: one task per stage instead).
 Every task is one `kedro run` of its nodes; all tasks of one DAG run log into one MLflow run tagged with
 the Airflow run id and the git commit (medsynth_pipeline.hooks.MlflowProvenanceHook).
 The project is found at $MEDSYNTH_PROJECT_PATH, else two folders above this file (airflow/dags/).
@@ -71,21 +72,21 @@ def _run_kedro_nodes(node_names: list[str]) -> None:
 )
 def medsynth_pipeline_prostate_gan_base():
 
-    @task(task_id=_task_id("index-series-read-lesions-collect-rejections-summarise-ingest"))
-    def index_series_read_lesions_collect_rejections_summarise_ingest():
-        _run_kedro_nodes(["index_series", "read_lesions", "collect_rejections", "summarise_ingest"])
+    @task(task_id=_task_id("ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"))
+    def ingest_index_series_ingest_read_lesions_ingest_collect_rejections_ingest_summarise_ingest():
+        _run_kedro_nodes(["ingest.index_series", "ingest.read_lesions", "ingest.collect_rejections", "ingest.summarise_ingest"])
 
-    @task(task_id=_task_id("register-and-crop"))
-    def register_and_crop():
-        _run_kedro_nodes(["register_and_crop"])
+    @task(task_id=_task_id("registration-register-and-crop"))
+    def registration_register_and_crop():
+        _run_kedro_nodes(["registration.register_and_crop"])
 
-    @task(task_id=_task_id("make-patient-splits"))
-    def make_patient_splits():
-        _run_kedro_nodes(["make_patient_splits"])
+    @task(task_id=_task_id("patches-make-patient-splits"))
+    def patches_make_patient_splits():
+        _run_kedro_nodes(["patches.make_patient_splits"])
 
-    @task(task_id=_task_id("plot-registration-check"))
-    def plot_registration_check():
-        _run_kedro_nodes(["plot_registration_check"])
+    @task(task_id=_task_id("registration-plot-registration-check"))
+    def registration_plot_registration_check():
+        _run_kedro_nodes(["registration.plot_registration_check"])
 
     @task(task_id=_task_id("patches-kitchen-seah-16mm-extract-patches"))
     def patches_kitchen_seah_16mm_extract_patches():
@@ -617,23 +618,19 @@ def medsynth_pipeline_prostate_gan_base():
 
     @task(task_id=_task_id("reporting-memorisation-tables"))
     def reporting_memorisation_tables():
-        _run_kedro_nodes(["reporting_memorisation_tables"])
+        _run_kedro_nodes(["reporting.memorisation_tables"])
 
     @task(task_id=_task_id("reporting-realism-tables"))
     def reporting_realism_tables():
-        _run_kedro_nodes(["reporting_realism_tables"])
+        _run_kedro_nodes(["reporting.realism_tables"])
 
     @task(task_id=_task_id("evaluation-verdict-sentences"))
     def evaluation_verdict_sentences():
         _run_kedro_nodes(["evaluation.verdict_sentences"])
 
-    @task(task_id=_task_id("log-mlflow-metrics"))
-    def log_mlflow_metrics():
-        _run_kedro_nodes(["log_mlflow_metrics"])
-
-    @task(task_id=_task_id("plot-paired-comparisons"))
-    def plot_paired_comparisons():
-        _run_kedro_nodes(["plot_paired_comparisons"])
+    @task(task_id=_task_id("reporting-augmentation-study-tables"))
+    def reporting_augmentation_study_tables():
+        _run_kedro_nodes(["reporting.augmentation_study_tables"])
 
     @task(task_id=_task_id("reporting-dcgan64-plot-intervals-augmentation"))
     def reporting_dcgan64_plot_intervals_augmentation():
@@ -643,47 +640,51 @@ def medsynth_pipeline_prostate_gan_base():
     def reporting_ddpm_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.ddpm.plot_intervals_augmentation"])
 
+    @task(task_id=_task_id("reporting-gan-comparison-tables"))
+    def reporting_gan_comparison_tables():
+        _run_kedro_nodes(["reporting.gan_comparison_tables"])
+
     @task(task_id=_task_id("reporting-kitchen-seah-plot-intervals-augmentation"))
     def reporting_kitchen_seah_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.kitchen_seah.plot_intervals_augmentation"])
+
+    @task(task_id=_task_id("reporting-log-mlflow-metrics"))
+    def reporting_log_mlflow_metrics():
+        _run_kedro_nodes(["reporting.log_mlflow_metrics"])
 
     @task(task_id=_task_id("reporting-mpmri-semi-plot-intervals-augmentation"))
     def reporting_mpmri_semi_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.mpmri_semi.plot_intervals_augmentation"])
 
+    @task(task_id=_task_id("reporting-plot-paired-comparisons"))
+    def reporting_plot_paired_comparisons():
+        _run_kedro_nodes(["reporting.plot_paired_comparisons"])
+
     @task(task_id=_task_id("reporting-prostategan-plot-intervals-augmentation"))
     def reporting_prostategan_plot_intervals_augmentation():
         _run_kedro_nodes(["reporting.prostategan.plot_intervals_augmentation"])
 
-    @task(task_id=_task_id("reporting-augmentation-study-tables"))
-    def reporting_augmentation_study_tables():
-        _run_kedro_nodes(["reporting_augmentation_study_tables"])
-
-    @task(task_id=_task_id("reporting-gan-comparison-tables"))
-    def reporting_gan_comparison_tables():
-        _run_kedro_nodes(["reporting_gan_comparison_tables"])
-
     @task(task_id=_task_id("reporting-table-ii"))
     def reporting_table_ii():
-        _run_kedro_nodes(["reporting_table_ii"])
+        _run_kedro_nodes(["reporting.table_ii"])
 
     @task(task_id=_task_id("reporting-tstr-tables"))
     def reporting_tstr_tables():
-        _run_kedro_nodes(["reporting_tstr_tables"])
+        _run_kedro_nodes(["reporting.tstr_tables"])
 
     @task(task_id=_task_id("reporting-paired-comparisons"))
     def reporting_paired_comparisons():
-        _run_kedro_nodes(["reporting_paired_comparisons"])
+        _run_kedro_nodes(["reporting.paired_comparisons"])
 
-    @task(task_id=_task_id("write-report"))
-    def write_report():
-        _run_kedro_nodes(["write_report"])
+    @task(task_id=_task_id("reporting-write-report"))
+    def reporting_write_report():
+        _run_kedro_nodes(["reporting.write_report"])
 
     tasks = {
-        "index-series-read-lesions-collect-rejections-summarise-ingest": index_series_read_lesions_collect_rejections_summarise_ingest(),
-        "register-and-crop": register_and_crop(),
-        "make-patient-splits": make_patient_splits(),
-        "plot-registration-check": plot_registration_check(),
+        "ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest": ingest_index_series_ingest_read_lesions_ingest_collect_rejections_ingest_summarise_ingest(),
+        "registration-register-and-crop": registration_register_and_crop(),
+        "patches-make-patient-splits": patches_make_patient_splits(),
+        "registration-plot-registration-check": registration_plot_registration_check(),
         "patches-kitchen-seah-16mm-extract-patches": patches_kitchen_seah_16mm_extract_patches(),
         "patches-mpmri-64-extract-patches": patches_mpmri_64_extract_patches(),
         "patches-prostategan-32-extract-patches": patches_prostategan_32_extract_patches(),
@@ -819,33 +820,33 @@ def medsynth_pipeline_prostate_gan_base():
         "reporting-memorisation-tables": reporting_memorisation_tables(),
         "reporting-realism-tables": reporting_realism_tables(),
         "evaluation-verdict-sentences": evaluation_verdict_sentences(),
-        "log-mlflow-metrics": log_mlflow_metrics(),
-        "plot-paired-comparisons": plot_paired_comparisons(),
+        "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
         "reporting-dcgan64-plot-intervals-augmentation": reporting_dcgan64_plot_intervals_augmentation(),
         "reporting-ddpm-plot-intervals-augmentation": reporting_ddpm_plot_intervals_augmentation(),
-        "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
-        "reporting-mpmri-semi-plot-intervals-augmentation": reporting_mpmri_semi_plot_intervals_augmentation(),
-        "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
-        "reporting-augmentation-study-tables": reporting_augmentation_study_tables(),
         "reporting-gan-comparison-tables": reporting_gan_comparison_tables(),
+        "reporting-kitchen-seah-plot-intervals-augmentation": reporting_kitchen_seah_plot_intervals_augmentation(),
+        "reporting-log-mlflow-metrics": reporting_log_mlflow_metrics(),
+        "reporting-mpmri-semi-plot-intervals-augmentation": reporting_mpmri_semi_plot_intervals_augmentation(),
+        "reporting-plot-paired-comparisons": reporting_plot_paired_comparisons(),
+        "reporting-prostategan-plot-intervals-augmentation": reporting_prostategan_plot_intervals_augmentation(),
         "reporting-table-ii": reporting_table_ii(),
         "reporting-tstr-tables": reporting_tstr_tables(),
         "reporting-paired-comparisons": reporting_paired_comparisons(),
-        "write-report": write_report(),
+        "reporting-write-report": reporting_write_report(),
     }
-    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["register-and-crop"]
-    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["make-patient-splits"]
-    tasks["register-and-crop"] >> tasks["make-patient-splits"]
-    tasks["register-and-crop"] >> tasks["plot-registration-check"]
-    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
-    tasks["register-and-crop"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
-    tasks["make-patient-splits"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
-    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-mpmri-64-extract-patches"]
-    tasks["register-and-crop"] >> tasks["patches-mpmri-64-extract-patches"]
-    tasks["make-patient-splits"] >> tasks["patches-mpmri-64-extract-patches"]
-    tasks["index-series-read-lesions-collect-rejections-summarise-ingest"] >> tasks["patches-prostategan-32-extract-patches"]
-    tasks["register-and-crop"] >> tasks["patches-prostategan-32-extract-patches"]
-    tasks["make-patient-splits"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"] >> tasks["registration-register-and-crop"]
+    tasks["ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"] >> tasks["patches-make-patient-splits"]
+    tasks["registration-register-and-crop"] >> tasks["patches-make-patient-splits"]
+    tasks["registration-register-and-crop"] >> tasks["registration-plot-registration-check"]
+    tasks["ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["registration-register-and-crop"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["patches-make-patient-splits"] >> tasks["patches-kitchen-seah-16mm-extract-patches"]
+    tasks["ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["registration-register-and-crop"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["patches-make-patient-splits"] >> tasks["patches-mpmri-64-extract-patches"]
+    tasks["ingest-index-series-ingest-read-lesions-ingest-collect-rejections-ingest-summarise-ingest"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["registration-register-and-crop"] >> tasks["patches-prostategan-32-extract-patches"]
+    tasks["patches-make-patient-splits"] >> tasks["patches-prostategan-32-extract-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["augmentation-dcgan64-make-classical-set"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["augmentation-ddpm-make-classical-set"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["augmentation-kitchen-seah-make-classical-set"]
@@ -892,7 +893,7 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["augmentation-kitchen-seah-plot-synthetic-samples"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["augmentation-mpmri-semi-plot-synthetic-samples"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["augmentation-prostategan-plot-synthetic-samples"]
-    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-augmentation-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-augmentation-study"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-augmentation-study"]
@@ -904,17 +905,17 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-score-realism"]
     tasks["evaluation-dcgan64-train-domain-classifier"] >> tasks["evaluation-dcgan64-score-realism"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-score-realism"]
-    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-classical-set"] >> tasks["evaluation-dcgan64-tsne-points"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tsne-points"]
-    tasks["make-patient-splits"] >> tasks["evaluation-dcgan64-tstr-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-dcgan64-tstr-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-dcgan64-tstr-study"]
     tasks["augmentation-dcgan64-make-synthetic-sets"] >> tasks["evaluation-dcgan64-tstr-study"]
-    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-augmentation-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-ddpm-augmentation-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-augmentation-study"]
     tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-augmentation-study"]
     tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-augmentation-study"]
@@ -926,17 +927,17 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-score-realism"]
     tasks["evaluation-ddpm-train-domain-classifier"] >> tasks["evaluation-ddpm-score-realism"]
     tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-score-realism"]
-    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
     tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
     tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-tsne-points"]
     tasks["augmentation-ddpm-make-classical-set"] >> tasks["evaluation-ddpm-tsne-points"]
     tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-tsne-points"]
-    tasks["make-patient-splits"] >> tasks["evaluation-ddpm-tstr-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-ddpm-tstr-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-ddpm-tstr-study"]
     tasks["augmentation-ddpm-make-synthetic-sets"] >> tasks["evaluation-ddpm-tstr-study"]
-    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-augmentation-study"]
@@ -948,17 +949,17 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-score-realism"]
     tasks["evaluation-kitchen-seah-train-domain-classifier"] >> tasks["evaluation-kitchen-seah-score-realism"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-score-realism"]
-    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-slice-level-accuracy"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-classical-set"] >> tasks["evaluation-kitchen-seah-tsne-points"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tsne-points"]
-    tasks["make-patient-splits"] >> tasks["evaluation-kitchen-seah-tstr-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-kitchen-seah-tstr-study"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["evaluation-kitchen-seah-tstr-study"]
     tasks["augmentation-kitchen-seah-make-synthetic-sets"] >> tasks["evaluation-kitchen-seah-tstr-study"]
-    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-augmentation-study"]
@@ -970,17 +971,17 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-score-realism"]
     tasks["evaluation-mpmri-semi-train-domain-classifier"] >> tasks["evaluation-mpmri-semi-score-realism"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-score-realism"]
-    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-slice-level-accuracy"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-classical-set"] >> tasks["evaluation-mpmri-semi-tsne-points"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tsne-points"]
-    tasks["make-patient-splits"] >> tasks["evaluation-mpmri-semi-tstr-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-mpmri-semi-tstr-study"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["evaluation-mpmri-semi-tstr-study"]
     tasks["augmentation-mpmri-semi-make-synthetic-sets"] >> tasks["evaluation-mpmri-semi-tstr-study"]
-    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-augmentation-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-augmentation-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-augmentation-study"]
@@ -992,14 +993,14 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-score-realism"]
     tasks["evaluation-prostategan-train-domain-classifier"] >> tasks["evaluation-prostategan-score-realism"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-score-realism"]
-    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-slice-level-accuracy"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-classical-set"] >> tasks["evaluation-prostategan-tsne-points"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tsne-points"]
-    tasks["make-patient-splits"] >> tasks["evaluation-prostategan-tstr-study"]
+    tasks["patches-make-patient-splits"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["augmentation-prostategan-make-synthetic-sets"] >> tasks["evaluation-prostategan-tstr-study"]
     tasks["gan-training-dcgan64-selection-curve"] >> tasks["gan-training-dcgan64-plot-selection-curve"]
@@ -1092,37 +1093,37 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["evaluation-gather-memorisation-summary"] >> tasks["reporting-memorisation-tables"]
     tasks["evaluation-gather-realism-scores"] >> tasks["reporting-realism-tables"]
     tasks["evaluation-paired-comparisons"] >> tasks["evaluation-verdict-sentences"]
-    tasks["evaluation-compare-models"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-paired-comparisons"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-summarise-tstr"] >> tasks["log-mlflow-metrics"]
-    tasks["reporting-realism-tables"] >> tasks["log-mlflow-metrics"]
-    tasks["evaluation-paired-comparisons"] >> tasks["plot-paired-comparisons"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-ddpm-plot-intervals-augmentation"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-intervals-augmentation"]
-    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
     tasks["evaluation-gather-augmentation-runs"] >> tasks["reporting-augmentation-study-tables"]
     tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-augmentation-study-tables"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-dcgan64-plot-intervals-augmentation"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-ddpm-plot-intervals-augmentation"]
     tasks["evaluation-gather-realism-scores"] >> tasks["reporting-gan-comparison-tables"]
     tasks["evaluation-compare-models"] >> tasks["reporting-gan-comparison-tables"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-kitchen-seah-plot-intervals-augmentation"]
+    tasks["evaluation-compare-models"] >> tasks["reporting-log-mlflow-metrics"]
+    tasks["evaluation-paired-comparisons"] >> tasks["reporting-log-mlflow-metrics"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-log-mlflow-metrics"]
+    tasks["evaluation-summarise-tstr"] >> tasks["reporting-log-mlflow-metrics"]
+    tasks["reporting-realism-tables"] >> tasks["reporting-log-mlflow-metrics"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-mpmri-semi-plot-intervals-augmentation"]
+    tasks["evaluation-paired-comparisons"] >> tasks["reporting-plot-paired-comparisons"]
+    tasks["evaluation-summarise-augmentation-study"] >> tasks["reporting-prostategan-plot-intervals-augmentation"]
     tasks["evaluation-compare-models"] >> tasks["reporting-table-ii"]
     tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-tstr-tables"]
     tasks["evaluation-summarise-tstr"] >> tasks["reporting-tstr-tables"]
     tasks["evaluation-paired-comparisons"] >> tasks["reporting-paired-comparisons"]
     tasks["evaluation-verdict-sentences"] >> tasks["reporting-paired-comparisons"]
-    tasks["make-patient-splits"] >> tasks["write-report"]
-    tasks["evaluation-gather-augmentation-runs"] >> tasks["write-report"]
-    tasks["evaluation-gather-tstr-runs"] >> tasks["write-report"]
-    tasks["evaluation-compare-models"] >> tasks["write-report"]
-    tasks["reporting-memorisation-tables"] >> tasks["write-report"]
-    tasks["reporting-realism-tables"] >> tasks["write-report"]
-    tasks["reporting-augmentation-study-tables"] >> tasks["write-report"]
-    tasks["reporting-gan-comparison-tables"] >> tasks["write-report"]
-    tasks["reporting-table-ii"] >> tasks["write-report"]
-    tasks["reporting-tstr-tables"] >> tasks["write-report"]
-    tasks["reporting-paired-comparisons"] >> tasks["write-report"]
+    tasks["patches-make-patient-splits"] >> tasks["reporting-write-report"]
+    tasks["evaluation-gather-augmentation-runs"] >> tasks["reporting-write-report"]
+    tasks["evaluation-gather-tstr-runs"] >> tasks["reporting-write-report"]
+    tasks["evaluation-compare-models"] >> tasks["reporting-write-report"]
+    tasks["reporting-memorisation-tables"] >> tasks["reporting-write-report"]
+    tasks["reporting-realism-tables"] >> tasks["reporting-write-report"]
+    tasks["reporting-augmentation-study-tables"] >> tasks["reporting-write-report"]
+    tasks["reporting-gan-comparison-tables"] >> tasks["reporting-write-report"]
+    tasks["reporting-table-ii"] >> tasks["reporting-write-report"]
+    tasks["reporting-tstr-tables"] >> tasks["reporting-write-report"]
+    tasks["reporting-paired-comparisons"] >> tasks["reporting-write-report"]
 
 
 medsynth_pipeline_prostate_gan_base()

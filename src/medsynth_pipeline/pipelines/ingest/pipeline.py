@@ -41,5 +41,8 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 outputs=["ingest_summary", "ingest_summary_markdown"],
                 name="summarise_ingest",
             ),
-        ]
+        ],
+        # every stage is a namespace in kedro-viz and in Airflow's task names; the datasets keep their names
+        namespace="ingest",
+        prefix_datasets_with_namespace=False,
     )

@@ -55,7 +55,9 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 outputs="patient_splits",
                 name="make_patient_splits",
             )
-        ]
+        ],
+        namespace="patches",  # the splits belong to the patches stage; the datasets keep their names
+        prefix_datasets_with_namespace=False,
     )
     presets = [
         Pipeline(

@@ -24,5 +24,8 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 outputs="registration_check",
                 name="plot_registration_check",
             ),
-        ]
+        ],
+        # every stage is a namespace in kedro-viz and in Airflow's task names; the datasets keep their names
+        namespace="registration",
+        prefix_datasets_with_namespace=False,
     )

@@ -6,7 +6,7 @@
 #   ops/airflow.sh test [ENV]       generate the DAG for ENV (default test) and run it once: airflow dags test
 #
 # GROUP_BY=memory (default): one task per group of nodes joined by in-memory datasets (per model and stage,
-# parallel on a real scheduler). GROUP_BY=namespace: one task per stage (~12 tasks, less start-up per run).
+# parallel on a real scheduler). GROUP_BY=namespace: one task per stage (7 tasks, less start-up per run).
 #   ops/airflow.sh standalone       Airflow UI + scheduler on 127.0.0.1:8080 over airflow/dags
 #
 # Airflow state lives in $AIRFLOW_HOME (default .airflow/, git-ignored). Needs .venv (make setup) for

@@ -47,7 +47,7 @@ def test_committed_dags_import_in_airflow(helpers, airflow_project: Path) -> Non
 def test_an_airflow_run_reproduces_a_kedro_run_and_is_tracked(helpers, airflow_project: Path) -> None:
     # One `kedro run` in one session, then the same pipeline as Airflow tasks, each its own Kedro session:
     # identical outputs mean no result depends on how the run is cut into tasks. One task per stage
-    # (GROUP_BY=namespace, 12 tasks): the 152 memory-grouped tasks of the committed DAGs cost ~9 min here
+    # (GROUP_BY=namespace, 7 tasks): the 152 memory-grouped tasks of the committed DAGs cost ~9 min here
     # in Kedro session starts alone, and test_stage_namespaces proves both groupings equally safe.
     helpers.run_kedro(airflow_project, "--pipelines=cohort", "--env=test")
     python = str(ROOT / ".venv/bin/python")

@@ -4,18 +4,18 @@ Registered in settings.py: ``HOOKS = (StaleMlflowRunGuard(), MlflowProvenanceHoo
 
 Every ``kedro run`` is one MLflow run (kedro-mlflow starts it). Each run is tagged with the git commit of
 the code (and whether the work tree had uncommitted changes). Under Airflow, a DAG run executes as several
-tasks, each its own ``kedro run``; they all log into ONE MLflow run per Airflow DAG run, found by its
-``airflow.dag_run_id`` tag (the first task creates it), and that run is tagged with the DAG, run id and
-logical date, so two scheduled runs are two MLflow runs that can be compared side by side.
+tasks, each its own ``kedro run``; they all log into ONE MLflow run per Airflow DAG run. The DAG's first
+task creates it (:func:`open_airflow_run`) and hands its id to every other task through XCom, which
+sets ``MLFLOW_RUN_ID``: nothing is searched for or locked, so tasks may run on any worker of any executor
+(Celery, Kubernetes) that reaches the tracking server. The run is tagged with the DAG, run id and logical
+date, so two scheduled runs are two MLflow runs that can be compared side by side.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ AIRFLOW_ENV_TAGS = {
     "AIRFLOW_CTX_TRY_NUMBER": "airflow.try_number",
 }
 RUN_ID_TAG = "airflow.dag_run_id"
+# MLflow's own variable for "log into this run"; the DAG sets it in every task from the first task's XCom.
+SHARED_RUN_ENV = "MLFLOW_RUN_ID"
 
 
 def git_provenance(project_path: Path) -> dict[str, str]:
@@ -56,38 +58,27 @@ def airflow_tags(environ: os._Environ[str] | dict[str, str] = os.environ) -> dic
     return {tag: environ[var] for var, tag in AIRFLOW_ENV_TAGS.items() if environ.get(var)}
 
 
-@contextmanager
-def _file_lock(path: Path):
-    """Serialises find-or-create between Airflow tasks that start at once on this machine."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def create_airflow_run(client: MlflowClient, experiment_id: str, tags: dict[str, str]) -> str:
+    """A new MLflow run for one Airflow DAG run, named ``<dag_id>/<dag_run_id>`` and tagged with ``tags``."""
+    run = client.create_run(experiment_id, run_name=f"{tags.get('airflow.dag_id', 'dag')}/{tags[RUN_ID_TAG]}",
+                            tags=tags)
+    logger.info("MLflow run %s created for Airflow run %s", run.info.run_id, tags[RUN_ID_TAG])
+    return run.info.run_id
 
 
-def _quoted(value: str) -> str:
-    """A string literal for an MLflow search filter, which has no escapes: pick the quote not in ``value``."""
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    raise ValueError(f"Airflow run id {value!r} holds both quote characters; MLflow cannot search for it")
+def open_airflow_run(context: Any) -> str:
+    """The first task of a DAG run: create its MLflow run in the project's experiment; returns the run id.
 
-
-def find_or_create_airflow_run(client: MlflowClient, experiment_id: str, tags: dict[str, str], lock: Path) -> str:
-    """The id of the MLflow run of this Airflow DAG run, created (with ``tags``) by the first task."""
-    query = f"tags.`{RUN_ID_TAG}` = {_quoted(tags[RUN_ID_TAG])} AND tags.`airflow.dag_id` = {_quoted(tags.get('airflow.dag_id', ''))}"
-    with _file_lock(lock):
-        found = client.search_runs([experiment_id], filter_string=query, max_results=1)
-        if found:
-            return found[0].info.run_id
-        run = client.create_run(experiment_id, run_name=f"{tags.get('airflow.dag_id', 'dag')}/{tags[RUN_ID_TAG]}",
-                                tags=tags)
-        logger.info("MLflow run %s created for Airflow run %s", run.info.run_id, tags[RUN_ID_TAG])
-        return run.info.run_id
+    ``context`` is a loaded Kedro context (kedro-mlflow has set the tracking URI and the experiment).
+    """
+    tags = airflow_tags()
+    if RUN_ID_TAG not in tags:
+        raise RuntimeError("open_airflow_run: not inside an Airflow task (no AIRFLOW_CTX_DAG_RUN_ID)")
+    experiment = context.mlflow.tracking.experiment._experiment
+    if experiment is None:
+        raise RuntimeError("open_airflow_run: kedro-mlflow set up no experiment (conf/<env>/mlflow.yml)")
+    client = MlflowClient(tracking_uri=mlflow.get_tracking_uri())
+    return create_airflow_run(client, experiment.experiment_id, {**git_provenance(Path(context.project_path)), **tags})
 
 
 class MlflowProvenanceHook:
@@ -101,21 +92,19 @@ class MlflowProvenanceHook:
     def after_context_created(self, context: Any) -> None:
         self._project_path = Path(context.project_path)
         mlflow_config = getattr(context, "mlflow", None)
-        tags = airflow_tags()
-        if mlflow_config is None or RUN_ID_TAG not in tags or mlflow.active_run() is not None:
+        if mlflow_config is None or RUN_ID_TAG not in airflow_tags() or mlflow.active_run() is not None:
             return
-        experiment = mlflow_config.tracking.experiment._experiment
-        if experiment is None:
-            return
-        client = MlflowClient(tracking_uri=mlflow.get_tracking_uri())
-        lock = self._project_path / "data" / ".airflow_mlflow_run.lock"
-        mlflow_config.tracking.run.id = find_or_create_airflow_run(client, experiment.experiment_id, tags, lock)
+        if os.environ.get(SHARED_RUN_ENV):
+            mlflow_config.tracking.run.id = os.environ[SHARED_RUN_ENV]
 
     @hook_impl(trylast=True)  # after kedro-mlflow has started (or resumed) the run
     def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
         if mlflow.active_run() is None:
             return
         self._run_id = mlflow.active_run().info.run_id
+        if RUN_ID_TAG in airflow_tags() and not os.environ.get(SHARED_RUN_ENV):
+            logger.warning("Airflow task without %s: it logs to an MLflow run of its own (regenerate the DAG "
+                           "with `make airflow-dag`: its first task opens the shared run)", SHARED_RUN_ENV)
         project_path = self._project_path or Path(run_params.get("project_path") or Path.cwd())
         tags = {**git_provenance(project_path), **airflow_tags()}
         if tags:

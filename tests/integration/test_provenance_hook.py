@@ -8,7 +8,7 @@ from pathlib import Path
 import mlflow
 from mlflow.tracking import MlflowClient
 
-from medsynth_pipeline.hooks import airflow_tags, find_or_create_airflow_run, git_provenance
+from medsynth_pipeline.hooks import SHARED_RUN_ENV, airflow_tags, create_airflow_run, git_provenance
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,20 +27,40 @@ def test_git_provenance_names_the_checked_out_commit(tmp_path: Path) -> None:
     assert git_provenance(tmp_path) == {}  # not a checkout: no made-up commit
 
 
-def test_tasks_of_one_airflow_run_share_one_mlflow_run(tmp_path: Path) -> None:
+def test_the_first_task_creates_a_named_tagged_run(tmp_path: Path) -> None:
     client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
     experiment = client.create_experiment("e", artifact_location=(tmp_path / "artifacts").as_uri())
-    lock = tmp_path / "lock"
-    run1 = {"airflow.dag_id": "d", "airflow.dag_run_id": "scheduled__1"}
-    first = find_or_create_airflow_run(client, experiment, run1, lock)
-    again = find_or_create_airflow_run(client, experiment, run1, lock)
-    other = find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "scheduled__2"}, lock)
-    assert first == again != other
-    assert client.get_run(first).data.tags["airflow.dag_run_id"] == "scheduled__1"
-    # a quote in a run id cannot break the search filter
-    quoted = find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
-    assert quoted == find_or_create_airflow_run(client, experiment, {**run1, "airflow.dag_run_id": "it's"}, lock)
+    tags = {"airflow.dag_id": "d", "airflow.dag_run_id": "scheduled__1", "git.commit": "abc"}
+    first = create_airflow_run(client, experiment, tags)
+    second = create_airflow_run(client, experiment, {**tags, "airflow.dag_run_id": "it's"})
+    assert first != second
+    run = client.get_run(first)
+    assert run.info.run_name == "d/scheduled__1" and run.data.tags["git.commit"] == "abc"
     assert mlflow.active_run() is None
+
+
+class _Config:  # the part of kedro-mlflow's context.mlflow the hook writes
+    class tracking:  # noqa: N801
+        class run:  # noqa: N801
+            id = None
+
+
+class _Context:
+    project_path = ROOT
+    mlflow = _Config()
+
+
+def test_a_task_joins_the_run_named_by_the_first_task(monkeypatch) -> None:
+    from medsynth_pipeline.hooks import MlflowProvenanceHook
+
+    context = _Context()
+    monkeypatch.delenv("AIRFLOW_CTX_DAG_RUN_ID", raising=False)
+    monkeypatch.setenv(SHARED_RUN_ENV, "run-from-xcom")
+    MlflowProvenanceHook().after_context_created(context)
+    assert context.mlflow.tracking.run.id is None  # outside Airflow: kedro-mlflow's own choice stands
+    monkeypatch.setenv("AIRFLOW_CTX_DAG_RUN_ID", "manual__1")
+    MlflowProvenanceHook().after_context_created(context)
+    assert context.mlflow.tracking.run.id == "run-from-xcom"
 
 
 def test_a_failed_task_stays_on_record(tmp_path: Path, monkeypatch) -> None:

@@ -59,6 +59,20 @@ def test_the_targets_are_checked_against_the_run(tmp_path: Path) -> None:
     assert "C2ST AUC ≤ 0.85: not met by a (1 of 2" in text
     assert "FRD ≤ 2× the real-vs-real floor: met by every model (1 of 1" in text
     assert "half-width ≤ 0.08: not met (widest 0.100, narrowest 0.042, 2 rows)" in text
+    assert "Why the realism targets are missed" not in text  # no training curve of this run: nothing to say
+
+
+def test_a_missed_realism_target_comes_with_the_training_curve(tmp_path: Path) -> None:
+    reporting = tmp_path / "data/08_reporting"
+    _run_outputs(reporting)
+    (reporting / "evaluation/realism.md").write_text(
+        "# Realism\n\n| model | metric | meets target |\n| --- | --- | --- |\n| a | C2ST-AUC | no |\n| b | C2ST-AUC | yes |\n")
+    for model in ("a", "b"):
+        (reporting / f"gan_training/{model}_selection_curve.csv").write_text(
+            "iteration,metric,score,best\n100,c2st_auc,1.0,False\n200,c2st_auc,0.9,True\n300,c2st_auc,0.95,False\n")
+    text = "\n".join(readme_results.targets_summary(reporting, minutes=10.0))
+    assert "a 1.00 at 100 → 0.95 at 300 (best 0.90 at 200)" in text
+    assert "b 1.00" not in text  # b meets its target
 
 
 def test_the_run_time_cell_is_rewritten_from_the_run(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "medsynth_pipeline"
-LIBRARIES = ("imaging", "models", "training", "metrics", "augmentation", "reporting", "classification", "reader_study")
+LIBRARIES = ("imaging", "cohort", "models", "training", "metrics", "augmentation", "reporting", "classification", "reader_study")
 
 
 def _imported_modules(source: str) -> set[str]:

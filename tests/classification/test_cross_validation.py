@@ -15,7 +15,7 @@ from medsynth_pipeline.classification.cross_validation import (
 )
 from medsynth_pipeline.classification.data import LabelledImages
 from medsynth_pipeline.classification.training import TrainSettings
-from medsynth_pipeline.imaging.splits import split_patients
+from medsynth_pipeline.imaging.patches.splits import split_patients
 
 from .conftest import make_images
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from medsynth_pipeline.imaging.cohort import write_cohort
+from medsynth_pipeline.cohort import write_cohort
+from medsynth_pipeline.imaging.ingest.series_index import build_series_index
 from medsynth_pipeline.imaging.parallel import chunks, ordered_map, resolve_workers
-from medsynth_pipeline.imaging.series_index import build_series_index
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.registered_volumes import load_volume, volumes_by_patient
+from medsynth_pipeline.imaging.registration.volumes import load_volume, volumes_by_patient
 
 
 def test_partitions_are_grouped_per_patient_without_loading() -> None:

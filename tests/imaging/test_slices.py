@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.slices import (
+from medsynth_pipeline.imaging.patches.slices import (
     SliceRules,
     extract_cohort_slices,
     label_slices,

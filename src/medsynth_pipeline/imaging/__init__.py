@@ -1,1 +1,1 @@
-"""Imaging library: cohort generation, DICOM scanning, registration, resampling, patches. No Kedro imports."""
+"""Imaging library: DICOM ingest, registration & crop, patches (subpackages), shared loaders. No Kedro imports."""

@@ -10,7 +10,7 @@ import pydicom
 import pytest
 from pydicom.datadict import tag_for_keyword
 
-from medsynth_pipeline.imaging.dicom_deid import (
+from medsynth_pipeline.imaging.ingest.deid import (
     DIRECT_IDENTIFIER_KEYWORDS,
     Pseudonymiser,
     identifier_values,
@@ -19,7 +19,7 @@ from medsynth_pipeline.imaging.dicom_deid import (
     redact_identifiers,
     redact_text,
 )
-from medsynth_pipeline.imaging.series_index import build_series_index
+from medsynth_pipeline.imaging.ingest.series_index import build_series_index
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 

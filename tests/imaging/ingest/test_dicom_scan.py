@@ -8,8 +8,8 @@ import pydicom
 import pytest
 from pydicom import uid
 
-from medsynth_pipeline.imaging.dicom_scan import DicomHeader, read_header, take_inventory
-from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection
+from medsynth_pipeline.imaging.ingest.rejections import Reason, Rejection
+from medsynth_pipeline.imaging.ingest.scan import DicomHeader, read_header, take_inventory
 
 ENCODINGS = [
     uid.ExplicitVRLittleEndian,

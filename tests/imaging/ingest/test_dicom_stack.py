@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medsynth_pipeline.imaging.dicom_stack import (
+from medsynth_pipeline.imaging.ingest.rejections import Reason
+from medsynth_pipeline.imaging.ingest.stack import (
     GeometryTolerance,
     SliceGeometry,
     StackError,
     build_stack,
     split_stacks,
 )
-from medsynth_pipeline.imaging.ingest_rejections import Reason
 
 AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 TOL = GeometryTolerance()

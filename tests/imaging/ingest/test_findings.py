@@ -7,8 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from medsynth_pipeline.imaging.findings import LESION_COLUMNS, find_tables, parse_position, read_findings
-from medsynth_pipeline.imaging.ingest_rejections import Reason
+from medsynth_pipeline.imaging.ingest.findings import (
+    LESION_COLUMNS,
+    find_tables,
+    parse_position,
+    read_findings,
+)
+from medsynth_pipeline.imaging.ingest.rejections import Reason
 
 PROSTATEX = """ProxID,fid,pos,zone,ClinSig
 ProstateX-0000,1,25.7457 31.8707 -38.511,PZ,TRUE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from medsynth_pipeline.imaging.ingest_rejections import Reason, Rejection, rejections_frame
-from medsynth_pipeline.imaging.ingest_summary import summarise
+from medsynth_pipeline.imaging.ingest.rejections import Reason, Rejection, rejections_frame
+from medsynth_pipeline.imaging.ingest.summary import summarise
 
 
 def test_counts_and_markdown() -> None:

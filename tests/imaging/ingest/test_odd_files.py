@@ -15,11 +15,11 @@ import pytest
 import yaml
 from pydicom import uid
 
-from medsynth_pipeline.imaging import dicom_scan
-from medsynth_pipeline.imaging.dicom_inventory import take_inventory
-from medsynth_pipeline.imaging.dicom_scan import DicomHeader, read_header
-from medsynth_pipeline.imaging.ingest_rejections import Reason, rejections_frame
-from medsynth_pipeline.imaging.series_index import build_series_index
+from medsynth_pipeline.imaging.ingest import scan as dicom_scan
+from medsynth_pipeline.imaging.ingest.inventory import take_inventory
+from medsynth_pipeline.imaging.ingest.rejections import Reason, rejections_frame
+from medsynth_pipeline.imaging.ingest.scan import DicomHeader, read_header
+from medsynth_pipeline.imaging.ingest.series_index import build_series_index
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 PROJECT = Path(__file__).resolve().parents[3]

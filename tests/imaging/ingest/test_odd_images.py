@@ -16,12 +16,12 @@ from pydicom import uid
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence as DicomSequence
 
-from medsynth_pipeline.imaging import series_index as series_index_module
-from medsynth_pipeline.imaging.dicom_deid import is_placeholder
-from medsynth_pipeline.imaging.dicom_scan import read_header
-from medsynth_pipeline.imaging.ingest_rejections import Reason
-from medsynth_pipeline.imaging.series_index import build_series_index
-from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.imaging.ingest import series_index as series_index_module
+from medsynth_pipeline.imaging.ingest.deid import is_placeholder
+from medsynth_pipeline.imaging.ingest.rejections import Reason
+from medsynth_pipeline.imaging.ingest.scan import read_header
+from medsynth_pipeline.imaging.ingest.series_index import build_series_index
+from medsynth_pipeline.imaging.ingest.series_io import read_volume
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 PROJECT = Path(__file__).resolve().parents[3]

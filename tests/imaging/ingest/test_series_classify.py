@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medsynth_pipeline.imaging.series_classify import SeriesClassifier, plane_of
+from medsynth_pipeline.imaging.ingest.classify import SeriesClassifier, plane_of
 
 
 @pytest.fixture

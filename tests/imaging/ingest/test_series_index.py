@@ -17,9 +17,13 @@ import SimpleITK as sitk
 import yaml
 from pydicom import uid
 
-from medsynth_pipeline.imaging.ingest_rejections import Reason, rejections_frame
-from medsynth_pipeline.imaging.series_index import SERIES_INDEX_COLUMNS, IngestResult, build_series_index
-from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.imaging.ingest.rejections import Reason, rejections_frame
+from medsynth_pipeline.imaging.ingest.series_index import (
+    SERIES_INDEX_COLUMNS,
+    IngestResult,
+    build_series_index,
+)
+from medsynth_pipeline.imaging.ingest.series_io import read_volume
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 PROJECT = Path(__file__).resolve().parents[3]

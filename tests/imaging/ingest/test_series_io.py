@@ -9,8 +9,8 @@ import pytest
 import SimpleITK as sitk
 from pydicom import uid
 
-from medsynth_pipeline.imaging.ingest_rejections import Reason
-from medsynth_pipeline.imaging.series_io import (
+from medsynth_pipeline.imaging.ingest.rejections import Reason
+from medsynth_pipeline.imaging.ingest.series_io import (
     VolumeReadError,
     read_dicom_series,
     read_multiframe,

@@ -15,9 +15,9 @@ import pytest
 import SimpleITK as sitk
 import yaml
 
-from medsynth_pipeline.imaging.ingest_rejections import Reason
-from medsynth_pipeline.imaging.series_index import build_series_index
-from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.imaging.ingest.rejections import Reason
+from medsynth_pipeline.imaging.ingest.series_index import build_series_index
+from medsynth_pipeline.imaging.ingest.series_io import read_volume
 from medsynth_pipeline.pipelines.ingest.nodes import ingest_options
 
 PROJECT = Path(__file__).resolve().parents[3]

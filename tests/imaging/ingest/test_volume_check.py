@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.ingest_rejections import Reason
-from medsynth_pipeline.imaging.ingest_volume_check import volume_problem
-from medsynth_pipeline.imaging.series_io import VolumeReadError, read_volume_file
+from medsynth_pipeline.imaging.ingest.rejections import Reason
+from medsynth_pipeline.imaging.ingest.series_io import VolumeReadError, read_volume_file
+from medsynth_pipeline.imaging.ingest.volume_check import volume_problem
 
 VALUES = np.random.default_rng(0).random((6, 7, 8)).astype(np.float32)  # incompressible: cuts lose voxels
 

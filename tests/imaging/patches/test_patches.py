@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.patches import (
+from medsynth_pipeline.imaging.patches.extract import (
     BackgroundSpec,
     PatchSpec,
     background_centres,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from medsynth_pipeline.imaging.splits import split_patients, split_sizes
+from medsynth_pipeline.imaging.patches.splits import split_patients, split_sizes
 
 FRACTIONS = {"train": 0.7, "val": 0.15, "test": 0.15}
 

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.patient_registration import (
+from medsynth_pipeline.imaging.registration.patient import (
     CropSettings,
     pick_series,
     register_and_crop_patient,
 )
-from medsynth_pipeline.imaging.registration import (
+from medsynth_pipeline.imaging.registration.rigid import (
     RegistrationSettings,
     box_corners,
     euler_parameters,

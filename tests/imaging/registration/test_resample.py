@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.resample import (
+from medsynth_pipeline.imaging.registration.resample import (
     choose_crop_centre,
     image_centre,
     inside_fraction,

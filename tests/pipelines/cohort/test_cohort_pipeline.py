@@ -13,7 +13,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
-from medsynth_pipeline.imaging.cohort import resolve_spec, write_cohort
+from medsynth_pipeline.cohort import resolve_spec, write_cohort
 from medsynth_pipeline.pipelines.cohort import create_pipeline
 
 

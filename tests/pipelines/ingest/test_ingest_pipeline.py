@@ -11,7 +11,7 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from medsynth_pipeline.imaging.series_io import read_volume
+from medsynth_pipeline.imaging.ingest.series_io import read_volume
 from medsynth_pipeline.pipelines.ingest.nodes import index_series, raw_dir
 from medsynth_pipeline.pipelines.ingest.pipeline import create_pipeline
 

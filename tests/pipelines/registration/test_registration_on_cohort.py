@@ -1,6 +1,6 @@
 """On the embedded cohort (a small one written here) the recovered offsets match its ground truth within 1 mm.
 
-The cohort is written by ``imaging.cohort.write_cohort`` in the ProstateX layout, read by the ingest nodes
+The cohort is written by ``cohort.write_cohort`` in the ProstateX layout, read by the ingest nodes
 exactly as ``kedro run`` does, and registered with the base (paper) parameters. The ``prostatex`` preset
 is used (not ``tiny``): it has the real series' resolution, which the 1 mm claim is about.
 """
@@ -15,9 +15,9 @@ import pytest
 import SimpleITK as sitk
 import yaml
 
-from medsynth_pipeline.imaging.cohort import write_cohort
-from medsynth_pipeline.imaging.registration import identity_at, max_displacement_difference
-from medsynth_pipeline.imaging.resample import findings_of
+from medsynth_pipeline.cohort import write_cohort
+from medsynth_pipeline.imaging.registration.resample import findings_of
+from medsynth_pipeline.imaging.registration.rigid import identity_at, max_displacement_difference
 from medsynth_pipeline.pipelines.ingest.nodes import index_series, read_lesions
 from medsynth_pipeline.pipelines.registration.nodes import register_and_crop
 

@@ -9,7 +9,7 @@ import SimpleITK as sitk
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from medsynth_pipeline.imaging.registration import box_corners, identity_at, max_displacement_difference
+from medsynth_pipeline.imaging.registration.rigid import box_corners, identity_at, max_displacement_difference
 from medsynth_pipeline.pipelines.registration import create_pipeline
 from medsynth_pipeline.pipelines.registration.nodes import plot_registration_check, register_and_crop
 

@@ -9,7 +9,7 @@ import pandas as pd
 import SimpleITK as sitk
 import yaml
 
-from medsynth_pipeline.imaging.cohort import write_cohort
+from medsynth_pipeline.cohort import write_cohort
 from medsynth_pipeline.pipelines.ingest.nodes import index_series, read_lesions
 from medsynth_pipeline.pipelines.registration.nodes import register_and_crop
 

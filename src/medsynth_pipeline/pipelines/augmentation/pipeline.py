@@ -12,7 +12,7 @@ from medsynth_pipeline.pipelines.augmentation.nodes import (
     make_synthetic_sets,
     plot_synthetic_samples,
 )
-from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
+from medsynth_pipeline.study_names import MODELS
 
 
 def model_template() -> Pipeline:

@@ -8,9 +8,9 @@ from typing import Any
 import pydicom
 import SimpleITK as sitk
 
-from medsynth_pipeline.imaging.cohort import CohortPlan, plan_cohort, resolve_spec
-from medsynth_pipeline.imaging.cohort import writer as cohort_writer
-from medsynth_pipeline.imaging.cohort.tables import (
+from medsynth_pipeline.cohort import CohortPlan, plan_cohort, resolve_spec
+from medsynth_pipeline.cohort import writer as cohort_writer
+from medsynth_pipeline.cohort.tables import (
     cohort_truth_table,
     findings_table,
     images_table,

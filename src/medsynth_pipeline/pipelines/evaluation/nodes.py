@@ -43,10 +43,9 @@ from medsynth_pipeline.pipelines.evaluation.inputs import (
     with_skipped,
 )
 from medsynth_pipeline.reporting.study_figures import tsne_embedding
+from medsynth_pipeline.study_names import HELD_OUT, REAL_DATA
 
 log = logging.getLogger(__name__)
-HELD_OUT = "real held-out"
-REAL_DATA = "real data"
 
 
 def train_domain_classifier(

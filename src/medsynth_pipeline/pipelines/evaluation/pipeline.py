@@ -28,7 +28,7 @@ from medsynth_pipeline.pipelines.evaluation.study_nodes import (
     tstr_study,
     verdict_sentences,
 )
-from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
+from medsynth_pipeline.study_names import MODELS
 
 REAL = ["patches", "patch_metadata"]
 FOLDS = ["patches", "patch_metadata", "patient_splits"]  # the cross-validated studies: images + who is tested when

@@ -35,9 +35,9 @@ from medsynth_pipeline.pipelines.evaluation.inputs import (
     train_settings,
     with_skipped,
 )
+from medsynth_pipeline.study_names import REAL_DATA
 
 ALL_SPLITS = ["train", "val", "test"]
-REAL_DATA = "real data"
 TRTR = "TRTR"
 SCA_SYNTHETIC = "synthetic CS"  # SCA's synthetic sets as one condition in the paired comparison
 

@@ -29,15 +29,7 @@ from medsynth_pipeline.pipelines.gan_training.nodes import (
     select_training_images,
     train_gan,
 )
-
-# model -> patch preset (patches.<preset>.patches / .patch_metadata)
-MODELS: dict[str, str] = {
-    "prostategan": "prostategan_32",  # seed 000
-    "kitchen_seah": "kitchen_seah_16mm",  # seed 001
-    "dcgan64": "mpmri_64",  # seed 003
-    "mpmri_semi": "mpmri_64",  # seed 002: semi-supervised ADC -> T2w synthesizer, full Eq. 10 (non-CS pool)
-    "ddpm": "prostategan_32",  # class-conditional DDPM (MONAI) on ProstateGAN's patches and classes
-}
+from medsynth_pipeline.study_names import MODELS
 
 
 def model_template() -> Pipeline:

@@ -8,14 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-from medsynth_pipeline.imaging.dicom_deid import Pseudonymiser
-from medsynth_pipeline.imaging.dicom_stack import GeometryTolerance
-from medsynth_pipeline.imaging.findings import find_tables, read_findings
-from medsynth_pipeline.imaging.ingest_rejections import rejections_frame
-from medsynth_pipeline.imaging.ingest_summary import summarise
+from medsynth_pipeline.imaging.ingest.classify import SeriesClassifier
+from medsynth_pipeline.imaging.ingest.deid import Pseudonymiser
+from medsynth_pipeline.imaging.ingest.findings import find_tables, read_findings
+from medsynth_pipeline.imaging.ingest.rejections import rejections_frame
+from medsynth_pipeline.imaging.ingest.series_index import IngestOptions, build_series_index
+from medsynth_pipeline.imaging.ingest.stack import GeometryTolerance
+from medsynth_pipeline.imaging.ingest.summary import summarise
 from medsynth_pipeline.imaging.parallel import resolve_workers
-from medsynth_pipeline.imaging.series_classify import SeriesClassifier
-from medsynth_pipeline.imaging.series_index import IngestOptions, build_series_index
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Kedro glue for patch extraction; geometry in ``imaging.patches``, splits in ``imaging.splits``."""
+"""Kedro glue for patch extraction; geometry in ``imaging.patches.extract``, splits in ``imaging.patches.splits``."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
-from medsynth_pipeline.imaging.patches import BackgroundSpec, PatchSpec, normalise, patient_patches
-from medsynth_pipeline.imaging.registered_volumes import VolumeOrLoader, load_volume, volumes_by_patient
-from medsynth_pipeline.imaging.splits import split_patients
+from medsynth_pipeline.imaging.patches.extract import BackgroundSpec, PatchSpec, normalise, patient_patches
+from medsynth_pipeline.imaging.patches.splits import split_patients
+from medsynth_pipeline.imaging.registration.volumes import VolumeOrLoader, load_volume, volumes_by_patient
 from medsynth_pipeline.reporting.patch_grid import patch_class_names, patch_grid_figure
 
 logger = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.image_folders import load_brats_slices, load_image_folder
-from medsynth_pipeline.imaging.registered_volumes import load_volume, volumes_by_patient
-from medsynth_pipeline.imaging.slices import SliceRules, extract_cohort_slices, pad_to_square
-from medsynth_pipeline.imaging.splits import split_patients
+from medsynth_pipeline.imaging.patches.slices import SliceRules, extract_cohort_slices, pad_to_square
+from medsynth_pipeline.imaging.patches.splits import split_patients
+from medsynth_pipeline.imaging.registration.volumes import load_volume, volumes_by_patient
 from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.pggan import PerClassGenerator
 from medsynth_pipeline.reporting.gan_figures import loss_curves_figure, synthetic_samples_figure

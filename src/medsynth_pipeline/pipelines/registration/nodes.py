@@ -1,4 +1,4 @@
-"""Kedro glue for register & crop; the work is done by ``imaging.registration`` and ``imaging.resample``."""
+"""Kedro glue for register & crop; the work is done by ``imaging.registration.rigid`` and ``imaging.registration.resample``."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import SimpleITK as sitk
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.parallel import RateLog, ordered_map, resolve_workers
-from medsynth_pipeline.imaging.patches import normalise
-from medsynth_pipeline.imaging.patient_registration import (
+from medsynth_pipeline.imaging.patches.extract import normalise
+from medsynth_pipeline.imaging.registration.patient import (
     CropSettings,
     PatientSeries,
     pick_series,
     register_patient,
 )
-from medsynth_pipeline.imaging.registered_volumes import VolumeOrLoader, load_volume
-from medsynth_pipeline.imaging.registration import RegistrationSettings
-from medsynth_pipeline.imaging.resample import findings_of
+from medsynth_pipeline.imaging.registration.resample import findings_of
+from medsynth_pipeline.imaging.registration.rigid import RegistrationSettings
+from medsynth_pipeline.imaging.registration.volumes import VolumeOrLoader, load_volume
 from medsynth_pipeline.reporting.patch_grid import registration_check_figure
 
 logger = logging.getLogger(__name__)

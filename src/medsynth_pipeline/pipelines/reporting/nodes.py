@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from medsynth_pipeline.pipelines.evaluation.nodes import REAL_DATA
 from medsynth_pipeline.reporting.realism_table import (
     RealismTargets,
     headline_table,
@@ -35,6 +34,7 @@ from medsynth_pipeline.reporting.tables import (
     markdown_with_notes,
     not_computed_notes,
 )
+from medsynth_pipeline.study_names import REAL_DATA
 
 # Per-model figures: dataset name in reporting.<model> -> caption. The report links them in this order.
 FIGURES = {

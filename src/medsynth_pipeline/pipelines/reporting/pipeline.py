@@ -11,7 +11,6 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
-from medsynth_pipeline.pipelines.gan_training.pipeline import MODELS
 from medsynth_pipeline.pipelines.reporting.nodes import (
     augmentation_study_tables,
     gan_comparison_tables,
@@ -31,6 +30,7 @@ from medsynth_pipeline.pipelines.reporting.nodes import (
     tstr_tables,
     write_report,
 )
+from medsynth_pipeline.study_names import MODELS
 
 PER_MODEL_INPUTS = ("augmentation_predictions", "augmentation_histories", "tstr_predictions", "tstr_runs",
                     "tsne_points", "memorisation_examples", "memorisation_pairs", "memorisation_reference")

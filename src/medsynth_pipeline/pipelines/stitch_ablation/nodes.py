@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 from medsynth_pipeline.metrics.statistics import summarise
 from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.mpmri import StitchDecoder
-from medsynth_pipeline.pipelines.evaluation.nodes import REAL_DATA
 from medsynth_pipeline.reporting.gan_figures import synthetic_samples_figure
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes
+from medsynth_pipeline.study_names import REAL_DATA
 from medsynth_pipeline.training.selection import from_range
 
 log = logging.getLogger(__name__)

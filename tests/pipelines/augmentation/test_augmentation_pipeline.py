@@ -106,7 +106,7 @@ def test_classical_copies_of_every_patient(outputs: dict[str, Any]) -> None:
 
 
 def test_classical_copies_of_one_split() -> None:
-    from medsynth_pipeline.pipelines.augmentation.nodes import make_classical_set
+    from medsynth_pipeline.augmentation.sets import make_classical_set
 
     patches, meta = _patches("kitchen_seah_16mm")
     params = {"split": "train", "copies": 2, "seed": 0, "transform": {"flip_horizontal": True}}

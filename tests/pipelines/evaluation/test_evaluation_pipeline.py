@@ -10,7 +10,7 @@ import torch
 from kedro.io import DataCatalog
 
 from medsynth_pipeline.classification.cross_validation import GeneratorLeak
-from medsynth_pipeline.pipelines.evaluation.nodes import check_memorisation
+from medsynth_pipeline.classification.set_evaluation import check_memorisation
 from medsynth_pipeline.pipelines.evaluation.study_nodes import (
     augmentation_study,
     slice_level_accuracy,
@@ -138,7 +138,7 @@ def test_unlabelled_synthetic_images_are_scored_but_left_out_of_the_studies(test
 
 
 def test_the_generator_artifact_records_its_training_patients_for_the_leak_check() -> None:
-    from medsynth_pipeline.pipelines.augmentation.nodes import make_synthetic_sets
+    from medsynth_pipeline.augmentation.sets import make_synthetic_sets
 
     generator = {"training_patients": ["TR0", "TR1"]}
     calls = {}

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from matplotlib.figure import Figure
 
-from medsynth_pipeline.pipelines.augmentation.nodes import make_synthetic_sets
+from medsynth_pipeline.augmentation.sets import make_synthetic_sets
 from medsynth_pipeline.pipelines.gan_training.nodes import (
     plot_latent_interpolation,
     plot_progress_grid,

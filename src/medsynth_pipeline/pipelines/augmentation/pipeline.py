@@ -1,5 +1,5 @@
 """Augmentation: per GAN model ``augmentation.<model>``: synthetic sets from its generator, classical copies
-of its patch preset's training split, and a sample figure. Models and presets: gan_training's ``MODELS``."""
+of its patch preset's training split, and a sample figure. Models and presets: ``study_names.MODELS``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
-from medsynth_pipeline.pipelines.augmentation.nodes import (
-    make_classical_set,
-    make_synthetic_sets,
-    plot_synthetic_samples,
-)
+from medsynth_pipeline.augmentation.sets import make_classical_set, make_synthetic_sets
+from medsynth_pipeline.pipelines.augmentation.nodes import plot_synthetic_samples
 from medsynth_pipeline.study_names import MODELS
 
 

@@ -2,7 +2,7 @@
 
 Each instance reads its model's real patches (``patches.<preset>.*``), synthetic sets and classical copies
 (``augmentation.<model>.*``) and its ``gan_training.<model>`` block (what the model learnt from). Models and
-presets are gan_training's ``MODELS``; run one model with ``--namespaces=evaluation.<model>``.
+presets are ``study_names.MODELS``; run one model with ``--namespaces=evaluation.<model>``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
-from medsynth_pipeline.pipelines.evaluation.nodes import (
+from medsynth_pipeline.classification.set_evaluation import (
     check_memorisation,
     combine,
     compare_models,

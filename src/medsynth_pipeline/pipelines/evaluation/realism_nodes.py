@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from medsynth_pipeline.classification.patch_sets import real_images, synthetic_set_images
+from medsynth_pipeline.classification.protocol import channels_of, embedder
 from medsynth_pipeline.metrics.realism import COLUMNS, RealismScorer, RealismSettings
 from medsynth_pipeline.metrics.results import InsufficientData
 from medsynth_pipeline.metrics.scoring import ScoringSettings
-from medsynth_pipeline.pipelines.evaluation.inputs import channels_of, embedder
 
 log = logging.getLogger(__name__)
 

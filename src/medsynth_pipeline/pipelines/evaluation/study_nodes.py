@@ -24,10 +24,7 @@ from medsynth_pipeline.classification.cv_studies import (
 )
 from medsynth_pipeline.classification.data import LabelledImages
 from medsynth_pipeline.classification.patch_sets import classical_images, real_images
-from medsynth_pipeline.metrics.classification import binary_metrics
-from medsynth_pipeline.metrics.paired import verdict_sentence
-from medsynth_pipeline.metrics.results import InsufficientData
-from medsynth_pipeline.pipelines.evaluation.inputs import (
+from medsynth_pipeline.classification.protocol import (
     channels_of,
     labelled_sets,
     no_study,
@@ -35,6 +32,9 @@ from medsynth_pipeline.pipelines.evaluation.inputs import (
     train_settings,
     with_skipped,
 )
+from medsynth_pipeline.metrics.classification import binary_metrics
+from medsynth_pipeline.metrics.paired import verdict_sentence
+from medsynth_pipeline.metrics.results import InsufficientData
 from medsynth_pipeline.study_names import REAL_DATA
 
 ALL_SPLITS = ["train", "val", "test"]

@@ -17,9 +17,9 @@ import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
+from medsynth_pipeline.augmentation.sets import make_classical_set, make_synthetic_sets
+from medsynth_pipeline.classification import set_evaluation as evaluation
 from medsynth_pipeline.models.latent import interpolate_latents, load_generator
-from medsynth_pipeline.pipelines.augmentation.nodes import make_classical_set, make_synthetic_sets
-from medsynth_pipeline.pipelines.evaluation import nodes as evaluation
 from medsynth_pipeline.reporting.gan_figures import interpolation_figure, loss_curves_figure
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData

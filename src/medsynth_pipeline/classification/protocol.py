@@ -1,4 +1,5 @@
-"""Helpers of the evaluation nodes: settings, the stage inputs as labelled sets, "not computed" frames."""
+"""The study protocol's inputs: classifier and scoring settings, the stage inputs as labelled sets (which split,
+which rows, class balance), and the "not computed" frames of a study that cannot run."""
 
 from __future__ import annotations
 

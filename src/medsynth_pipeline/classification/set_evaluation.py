@@ -1,4 +1,8 @@
-"""Kedro glue of the evaluation stage: per model (``evaluation.<model>``) and across models.
+"""The evaluation protocol on fixed splits, per model and across models: the domain classifier, set scores
+(IS/FID/KID/PRDC and their offline stand-ins), 002's SCA, memorisation, t-SNE points, the model comparison.
+
+The evaluation pipeline (``evaluation.<model>``) and the mpMRI study call these functions as their nodes;
+no Kedro here.
 
 ``model`` is the model's ``gan_training.<model>`` block: its ``name`` and ``select`` (split, row filters,
 channels) say which real images it learnt from; the synthetic images come from ``augmentation.<model>``.
@@ -19,18 +23,7 @@ from medsynth_pipeline.classification.patch_sets import (
     real_images,
     synthetic_set_images,
 )
-from medsynth_pipeline.classification.studies import (
-    evaluate_conditions,
-    sca_conditions,
-    summarise_study,
-)
-from medsynth_pipeline.classification.training import train_classifier
-from medsynth_pipeline.metrics.memorisation import memorisation_check
-from medsynth_pipeline.metrics.results import InsufficientData
-from medsynth_pipeline.metrics.scoring import ScoringSettings, not_computed_rows, score_image_sets
-from medsynth_pipeline.metrics.statistics import compare_runs
-from medsynth_pipeline.models.classifiers import display_name
-from medsynth_pipeline.pipelines.evaluation.inputs import (
+from medsynth_pipeline.classification.protocol import (
     channels_of,
     describe_data,
     embedder,
@@ -42,6 +35,17 @@ from medsynth_pipeline.pipelines.evaluation.inputs import (
     train_settings,
     with_skipped,
 )
+from medsynth_pipeline.classification.studies import (
+    evaluate_conditions,
+    sca_conditions,
+    summarise_study,
+)
+from medsynth_pipeline.classification.training import train_classifier
+from medsynth_pipeline.metrics.memorisation import memorisation_check
+from medsynth_pipeline.metrics.results import InsufficientData
+from medsynth_pipeline.metrics.scoring import ScoringSettings, not_computed_rows, score_image_sets
+from medsynth_pipeline.metrics.statistics import compare_runs
+from medsynth_pipeline.models.classifiers import display_name
 from medsynth_pipeline.reporting.study_figures import tsne_embedding
 from medsynth_pipeline.study_names import HELD_OUT, REAL_DATA
 

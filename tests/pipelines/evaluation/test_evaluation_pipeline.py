@@ -147,7 +147,7 @@ def test_the_generator_artifact_records_its_training_patients_for_the_leak_check
         calls["artifact"] = artifact
         return torch.zeros(2, 1, 4, 4), pd.DataFrame({"set_index": [0, 0]})
 
-    import medsynth_pipeline.pipelines.augmentation.nodes as nodes
+    import medsynth_pipeline.augmentation.sets as nodes
 
     original, nodes.generate_synthetic_sets = nodes.generate_synthetic_sets, fake_generate
     try:

@@ -22,6 +22,7 @@ from medsynth_pipeline.classification import set_evaluation as evaluation
 from medsynth_pipeline.models.latent import interpolate_latents, load_generator
 from medsynth_pipeline.reporting.gan_figures import interpolation_figure, loss_curves_figure
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
+from medsynth_pipeline.study_names import REAL_DATA
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
 from medsynth_pipeline.training.mpmri_factory import system_factory
 from medsynth_pipeline.training.mpmri_system import NONCS_POOL
@@ -155,17 +156,17 @@ def slice_level_accuracy(
 def _labelled_rows(frame: pd.DataFrame, labels: Mapping[str, str], real_label: str) -> pd.DataFrame:
     """Display labels for model rows; the identical real-data rows of every model collapse into one."""
     out = frame.copy()
-    is_real = out["row"].astype(str).str.startswith(evaluation.REAL_DATA)
+    is_real = out["row"].astype(str).str.startswith(REAL_DATA)
     first_model = out.loc[is_real, "model"].iloc[0] if is_real.any() else None
     out = out[~is_real | (out["model"] == first_model)].copy()
-    out["row"] = [real_label if str(r).startswith(evaluation.REAL_DATA) else labels.get(m, m)
+    out["row"] = [real_label if str(r).startswith(REAL_DATA) else labels.get(m, m)
                   for r, m in zip(out["row"], out["model"], strict=True)]
     return out
 
 
 def _model_of(row: str) -> str:
     """``real data (<model>)`` → ``<model>``; a model row is its own model."""
-    match = re.match(rf"^{re.escape(evaluation.REAL_DATA)} \((.*)\)$", str(row))
+    match = re.match(rf"^{re.escape(REAL_DATA)} \((.*)\)$", str(row))
     return match.group(1) if match else str(row)
 
 

@@ -106,6 +106,33 @@ def loss_curves_figure(history: pd.DataFrame, title: str = "", smooth: int = 25)
     return fig
 
 
+def loss_milestones_figure(history: pd.DataFrame, milestones: Sequence[int], title: str = "",
+                           smooth: int = 25) -> Figure:
+    """003 Fig. 2: one panel per milestone iteration, the G and D losses from the start up to it (running
+    mean over ``smooth`` iterations), titled by the epoch it reaches."""
+    if history.empty or not milestones:
+        raise ValueError("loss milestones need a training history and at least one milestone")
+    fig = Figure(figsize=(3.4 * len(milestones), 3.2))
+    axes = fig.subplots(1, len(milestones), squeeze=False)[0]
+    for k, (ax, milestone) in enumerate(zip(axes, milestones, strict=True)):
+        part = history[history["iteration"] <= milestone]
+        window = max(1, min(smooth, len(part) // 5 or 1))
+        for column, color in (("loss_D", "tab:blue"), ("loss_G", "tab:orange")):
+            if column in part:
+                ax.plot(part["iteration"], part[column].rolling(window, min_periods=1).mean(), color=color,
+                        label=column.replace("loss_", "") + " loss")
+        epoch = float(part["epoch"].iloc[-1]) if "epoch" in part and len(part) else float("nan")
+        ax.set_title(f"({chr(ord('a') + k)}) to epoch {epoch:,.0f}", fontsize=9)
+        ax.set_xlabel("iteration")
+        if k == 0:
+            ax.set_ylabel("loss")
+            ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def real_vs_synthetic_figure(real: object, synthetic: object, channel_names: Sequence[str], per_side: int = 16) -> Figure:
     """Kitchen & Seah Fig. 4: for each channel, a block of real patches beside a block of synthetic ones."""
     real_np, syn_np = _np(real)[:per_side], _np(synthetic)[:per_side]

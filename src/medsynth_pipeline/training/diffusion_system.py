@@ -27,6 +27,7 @@ from torch import nn
 
 from medsynth_pipeline.models.diffusion import DiffusionGenerator
 from medsynth_pipeline.models.latent import eval_mode
+from medsynth_pipeline.training.registry import register_system
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 
 OPTIMIZERS = ("adam", "adamw")
@@ -142,7 +143,10 @@ class DiffusionSystem(GANSystem):
         return self.ema.export()
 
 
-def build_diffusion(spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int) -> GANSystem:
+@register_system("ddpm")
+def build_diffusion(
+    spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
+) -> GANSystem:
     """The system described by ``spec`` (``gan_training.<model>.system``; keys: unet, noise, sampling_steps,
     optimizer, ema_decay) for the training data's channels, image size and classes."""
     known = {"factory", "unet", "noise", "sampling_steps", "optimizer", "ema_decay"}

@@ -22,6 +22,7 @@ from medsynth_pipeline.training.mpmri_system import (
     SemiSupervisedMpmriSystem,
     SemiSupervisedSettings,
 )
+from medsynth_pipeline.training.registry import register_system
 from medsynth_pipeline.training.system import GANSystem
 
 SYSTEM_KINDS = ("semi_supervised", "supervised_pair", "cogan")
@@ -60,7 +61,10 @@ def system_factory(
     return lambda: CoganSystem(arch, cogan)
 
 
-def gan_training_system(spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int) -> GANSystem:
+@register_system("mpmri")
+def gan_training_system(
+    spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
+) -> GANSystem:
     """The plug-in form for the ``gan_training`` stage (``system.factory`` =
     ``medsynth_pipeline.training.mpmri_factory:gan_training_system``), so a 002 synthesizer can be one of
     the run's models and go through augmentation, evaluation and the report like the others.

@@ -44,6 +44,7 @@ from medsynth_pipeline.models.pggan_layers import downscale2d, fade, upscale2d
 from medsynth_pipeline.models.pggan_schedule import GrowthSchedule, PhaseState, build_schedule
 from medsynth_pipeline.training.checkpoint import save_atomic
 from medsynth_pipeline.training.losses import WassersteinGPLoss, gradient_penalty
+from medsynth_pipeline.training.registry import register_system
 from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ class PGGANSystem(GANSystem):
         self._stage: tuple[int, bool] | None = None
 
     # -- the loop's hooks -------------------------------------------------------------------------------
+
+    def own_schedule(self) -> tuple[int, int, list[int]]:
+        """The growth phases set the length, the largest batch and the snapshots (one per phase end)."""
+        return self.schedule.total_iterations, self.schedule.max_batch_size, self.schedule.phase_ends
+
     def networks(self) -> dict[str, nn.Module]:
         nets: dict[str, nn.Module] = {"G": self.G, "D": self.D}
         if self.G_ema is not None:
@@ -236,10 +242,11 @@ def pggan_settings(spec: Mapping[str, Any]) -> PGGANSettings:
     )
 
 
+@register_system("pggan")
 def build_pggan(
     spec: Mapping[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
 ) -> PGGANSystem:
-    """The ``training.registry`` plug-in: ``factory: medsynth_pipeline.training.pggan_system:build_pggan``.
+    """The ``training.registry`` plug-in ``factory: pggan``.
 
     ``spec`` keys: ``architecture`` (latent_dim, fmap_base, fmap_max, mbstd_group_size), ``schedule`` (see
     :func:`~medsynth_pipeline.models.pggan_schedule.build_schedule`), and those of :func:`pggan_settings`.

@@ -1,13 +1,16 @@
-"""Build a ``GANSystem`` from its configuration (``gan_training.<model>.system``).
+"""The one registry of trainable systems: ``system.factory`` in a model spec names a builder here.
 
 ``factory: adversarial`` builds the DCGAN family (:class:`AdversarialSystem`) with one of the
-``ARCHITECTURES``; any other value is a plug-in given as ``"package.module:callable"`` (PGGAN, mpMRI) called
-the same way: ``factory(spec, channels=..., image_size=..., num_classes=...)`` → ``GANSystem``. The three
-keyword arguments come from the training data, so a preset never repeats what the patches already say.
+``ARCHITECTURES``; ``pggan``, ``mpmri`` and ``ddpm`` register themselves from their own modules with
+:func:`register_system`; any other value is a plug-in given as ``"package.module:callable"``. Every builder is
+called the same way: ``builder(spec, channels=..., image_size=..., num_classes=..., dataset_size=...)`` →
+``GANSystem``. The keyword arguments come from the training data, so a preset never repeats what the patches
+already say.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +42,44 @@ ARCHITECTURES: dict[str, Architecture] = {
 }
 
 
-def build_adversarial(spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int) -> GANSystem:
+SystemBuilder = Callable[..., GANSystem]
+SYSTEMS: dict[str, SystemBuilder] = {}
+# Modules whose builders register themselves; imported on first use, so this module imports none of them.
+PLUGIN_MODULES = (
+    "medsynth_pipeline.training.pggan_system",
+    "medsynth_pipeline.training.mpmri_factory",
+    "medsynth_pipeline.training.diffusion_system",
+)
+
+
+def register_system(name: str) -> Callable[[SystemBuilder], SystemBuilder]:
+    """Decorator: make ``builder`` the ``system.factory: <name>`` of every model spec."""
+    def register(builder: SystemBuilder) -> SystemBuilder:
+        if SYSTEMS.get(name, builder) is not builder:
+            raise ValueError(f"system factory {name!r} is registered twice ({SYSTEMS[name].__module__}, "
+                             f"{builder.__module__})")
+        SYSTEMS[name] = builder
+        return builder
+    return register
+
+
+def system_builder(name: str) -> SystemBuilder:
+    """The builder registered as ``name``, or the ``"package.module:callable"`` it spells."""
+    if name not in SYSTEMS:
+        for module in PLUGIN_MODULES:
+            importlib.import_module(module)
+    if name in SYSTEMS:
+        return SYSTEMS[name]
+    if ":" not in name:
+        raise ValueError(f"unknown system factory {name!r}; registered: {sorted(SYSTEMS)} "
+                         "(or give a plug-in as 'package.module:callable')")
+    return import_object(name)
+
+
+@register_system("adversarial")
+def build_adversarial(
+    spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
+) -> GANSystem:
     """The DCGAN-family system described by ``spec`` (keys: architecture, generator, discriminator, loss,
     optimizer_g, optimizer_d, step_order, d_steps)."""
     name = spec["architecture"]
@@ -70,11 +110,9 @@ def build_adversarial(spec: dict[str, Any], *, channels: int, image_size: int, n
     )
 
 
-FACTORIES: dict[str, Callable[..., GANSystem]] = {"adversarial": build_adversarial}
-
-
-def build_system(spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int) -> GANSystem:
-    """Dispatch on ``spec["factory"]`` (a name in ``FACTORIES`` or ``"package.module:callable"``)."""
-    factory_name = spec.get("factory", "adversarial")
-    factory = FACTORIES.get(factory_name) or import_object(factory_name)
-    return factory(spec, channels=channels, image_size=image_size, num_classes=num_classes)
+def build_system(
+    spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
+) -> GANSystem:
+    """The system ``spec["factory"]`` names (default ``adversarial``), sized for the training data."""
+    builder = system_builder(spec.get("factory", "adversarial"))
+    return builder(spec, channels=channels, image_size=image_size, num_classes=num_classes, dataset_size=dataset_size)

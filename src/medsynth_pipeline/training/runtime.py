@@ -91,15 +91,23 @@ def seed_everything(seed: int) -> None:
 
 
 @contextlib.contextmanager
-def algorithm_settings(deterministic: bool, cpu_threads: int | None = None) -> Iterator[None]:
-    """For the duration of a run: deterministic cuDNN/torch algorithms (or fast cuDNN autotuning) and the
-    CPU thread count; the process's previous settings come back afterwards."""
+def algorithm_settings(
+    deterministic: bool, cpu_threads: int | None = None, full_precision: bool = False
+) -> Iterator[None]:
+    """For the duration of a run: deterministic cuDNN/torch algorithms (or fast cuDNN autotuning), the CPU
+    thread count and, with ``full_precision``, no TF32 in CUDA matmuls and convolutions; the process's
+    previous settings come back afterwards."""
     saved = (torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic,
              torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
-             torch.get_num_threads())
+             torch.get_num_threads(), torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
     torch.backends.cudnn.benchmark = not deterministic
     torch.backends.cudnn.deterministic = deterministic
     torch.use_deterministic_algorithms(deterministic, warn_only=True)
+    if full_precision:
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+        # cuBLAS is deterministic only with a fixed workspace; it reads this when its first handle is made,
+        # so a process that used CUDA before should set it in the environment instead.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     if cpu_threads:
         torch.set_num_threads(int(cpu_threads))
     try:
@@ -108,6 +116,7 @@ def algorithm_settings(deterministic: bool, cpu_threads: int | None = None) -> I
         torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = saved[0], saved[1]
         torch.use_deterministic_algorithms(saved[2], warn_only=saved[3])
         torch.set_num_threads(saved[4])
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved[5], saved[6]
 
 
 def capture_rng_state() -> dict[str, Any]:

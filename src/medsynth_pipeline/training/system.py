@@ -164,6 +164,11 @@ class GANSystem(abc.ABC):
     def export_generator(self) -> dict[str, Any]:
         """``{"factory": "module:callable", "kwargs": {...}, "state_dict": {...}}`` (see models.latent)."""
 
+    def own_schedule(self) -> tuple[int, int, list[int]] | None:
+        """(iterations, batch size, snapshot iterations) of a system whose schedule is part of its design
+        (PGGAN's growth phases); None, the default: the model spec's ``schedule`` sets them."""
+        return None
+
     def begin_iteration(self, iteration: int, total_iterations: int) -> None:  # noqa: B027 - optional hook
         """Called before every step; default: nothing to schedule."""
 

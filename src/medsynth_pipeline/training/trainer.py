@@ -75,6 +75,9 @@ class TrainerConfig:
     device: str = "auto"  # auto | cpu | cuda | cuda:N
     amp: str = "auto"  # auto | off | bf16 | fp16 (CUDA only)
     deterministic: bool | None = None  # None: True on CPU, False (faster cuDNN) on CUDA
+    # Reproduction mode: a GPU rerun of a preset repeats bit for bit. Float32 throughout (amp off, no TF32)
+    # and deterministic algorithms, whatever amp and deterministic say; slower on GPU, the same on CPU.
+    reproduce: bool = False
     cpu_threads: int | None = None  # torch CPU threads for this run (None: torch's default)
     diffaugment: str | None = None  # e.g. "translation,cutout"
     checkpoint_dir: str | None = None
@@ -135,6 +138,8 @@ class Trainer:
         runtime_only = {"iterations", "device", "cpu_threads", "checkpoint_dir", "checkpoint_every", "resume", "log_every",
                         "progress_every_s", "snapshot_iterations", "metrics_prefix", "distributed"}
         key = {k: v for k, v in asdict(self.config).items() if k not in runtime_only}
+        if not key["reproduce"]:  # the key of every checkpoint written before the switch existed
+            del key["reproduce"]
         return fingerprint(key, *self.data.fingerprint_tensors())
 
     def _checkpoint_path(self) -> Path | None:
@@ -154,11 +159,12 @@ class Trainer:
         """Train as ``info``'s rank; a process group of ``info.world_size`` must already be initialized."""
         settings = DistributedSettings.parse(self.config.distributed)
         device = rank_device(self.config.device, info)
-        deterministic = self.config.deterministic if self.config.deterministic is not None else device.type == "cpu"
+        deterministic = self.config.reproduce or (
+            self.config.deterministic if self.config.deterministic is not None else device.type == "cpu")
         threads = self.config.cpu_threads if device.type == "cpu" else None
         given, self.dist = self.dist, info
         try:
-            with algorithm_settings(deterministic, threads):
+            with algorithm_settings(deterministic, threads, full_precision=self.config.reproduce):
                 return self._fit(device, settings)
         finally:
             self.dist = given  # a second fit() decides again how to start
@@ -169,7 +175,7 @@ class Trainer:
             raise ValueError(f"batch_size {cfg.batch_size} (the global batch) does not split evenly over "
                              f"{info.world_size} ranks")
         local_batch = cfg.batch_size // info.world_size
-        amp_dtype = select_amp(cfg.amp, device)
+        amp_dtype = select_amp("off" if cfg.reproduce else cfg.amp, device)
         seed_everything(cfg.seed)  # the same on every rank: identical initial weights
         system = self.system_factory().to(device)
         scalers = {

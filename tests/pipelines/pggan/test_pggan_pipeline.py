@@ -110,7 +110,7 @@ def test_conditional_mode_trains_one_network(test_parameters: dict[str, Any], tm
 def test_demo_and_base_settings_are_consistent(project_root: Path) -> None:
     for env in ("base", "demo"):
         model = load_parameters(project_root, env)["pggan"]["model"]
-        assert model["system"]["factory"].endswith("pggan_system:build_pggan")
+        assert model["system"]["factory"] == "pggan"
     base = load_parameters(project_root, "base")["pggan"]["model"]["system"]
     assert base["architecture"] == {"latent_dim": 512, "fmap_base": 8192, "fmap_max": 512, "mbstd_group_size": 4}
     assert base["schedule"] == {"unit": "epochs", "total": 100, "batch_size": 16}

@@ -12,13 +12,13 @@ import SimpleITK as sitk
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
-from PIL import Image
 
-from medsynth_pipeline.pipelines.pggan.nodes import brain_slices
+from medsynth_pipeline.imaging.brain_slices import brain_slices
 from medsynth_pipeline.pipelines.pggan_brain import create_pipeline
 from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import torch_threads
+from ..brain_folders import write_kaggle
 from ..conftest import KeptMemoryDataset
 
 N_CASES = 10
@@ -42,19 +42,6 @@ def write_brats(root: Path) -> Path:
             image.SetSpacing((1.0, 1.0, 1.0))
             sitk.WriteImage(image, str(folder / f"Brats_{case:03d}_{suffix}.nii.gz"))
     (root / "notes").mkdir()  # a folder without NIfTI files is not a case
-    return root
-
-
-def write_kaggle(root: Path) -> Path:
-    rng = np.random.default_rng(1)
-    for name, tumour in (("yes", True), ("no", False)):
-        (root / name).mkdir(parents=True)
-        for k in range(8):
-            pixels = rng.integers(40, 90, size=(30, 26)).astype(np.uint8)
-            if tumour:
-                pixels[10:18, 8:16] = 240
-            Image.fromarray(pixels).save(root / name / f"{name}_{k}.png")
-    (root / "yes" / "readme.txt").write_text("not an image")
     return root
 
 

@@ -22,9 +22,8 @@ from medsynth_pipeline.reporting.gan_figures import (
     progress_grid_figure,
     real_vs_synthetic_figure,
 )
-from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData, iterations_for_epochs
-from medsynth_pipeline.training.registry import build_system
-from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set, to_range
+from medsynth_pipeline.training.model_training import ModelSpec, train_model
+from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set
 
 logger = logging.getLogger(__name__)
 
@@ -82,20 +81,13 @@ def pre_augment(training_set: TrainingSet, params: dict[str, Any]) -> TrainingSe
     )
 
 
-def _iterations(schedule: dict[str, Any], n: int) -> int:
-    if schedule.get("iterations"):
-        return int(schedule["iterations"])
-    if schedule.get("epochs"):
-        return iterations_for_epochs(float(schedule["epochs"]), n, int(schedule["batch_size"]))
-    raise ValueError("schedule needs 'iterations' or 'epochs'")
-
-
 def train_gan(
     training_set: TrainingSet, params: dict[str, Any], reference_pools: dict[str, torch.Tensor] | None = None,
     validation_pool: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame, dict[str, Any], pd.DataFrame]:
-    """Train the model described by ``params`` (system, schedule, trainer) on the selected images and, for a
-    system that draws from reference pools (``select_reference_pools``), those pools.
+    """Train the model described by ``params`` (``training.model_training`` preset: system, schedule,
+    trainer) on the selected images and, for a system that draws from reference pools
+    (``select_reference_pools``), those pools.
 
     With ``selection`` on, the loop scores the generator on ``validation_pool`` (``select_validation_pool``)
     and the artifact is the best-scoring snapshot's generator, not the last (``artifact["selection"]``: metric,
@@ -103,83 +95,43 @@ def train_gan(
     classes mean), the other networks' state_dicts (last iterate), the per-iteration history, the fixed-noise
     snapshots and a one-row run summary.
     """
-    name = params["name"]
-    schedule, trainer = params["schedule"], dict(params["trainer"])
-    n, (channels, height, width) = len(training_set.images), training_set.images.shape[1:]
-    iterations = _iterations(schedule, n)
-    batch_size = int(schedule["batch_size"])
-
-    def factory():
-        return build_system(params["system"], channels=channels, image_size=height, num_classes=training_set.num_classes)
-
+    spec = ModelSpec.from_params(params, where=f"gan_training.{params['name']}")
     pools = dict(reference_pools or {})
-    # A throw-away instance tells the output range and the pools it needs (the Trainer builds its own after seeding).
-    probe = build_system(params["system"], channels=channels, image_size=height, num_classes=training_set.num_classes)
-    missing = sorted(set(probe.reference_pools) - set(pools))
-    if missing:
-        raise ValueError(f"gan_training.{name}: the system draws from reference pool(s) {missing}; configure them "
-                         f"under gan_training.{name}.references (e.g. non_cs: {{rows: {{clin_sig: false}}}})")
-    probe_range = tuple(probe.export_generator()["output_range"])
-    data = TrainingData(to_range(training_set.images, probe_range), training_set.labels,
-                        references={k: to_range(v, probe_range) for k, v in pools.items()})
-    fractions = schedule.get("snapshot_fractions") or []
-    unknown = set(trainer) - set(TrainerConfig.__dataclass_fields__) | {"iterations", "batch_size"} & set(trainer)
-    if unknown:
-        raise ValueError(f"gan_training.{name}.trainer: unknown or misplaced keys {sorted(unknown)} "
-                         "(iterations and batch_size belong under schedule)")
-    config = TrainerConfig(
-        iterations=iterations,
-        batch_size=batch_size,
-        snapshot_iterations=sorted({max(1, round(float(f) * iterations)) for f in fractions}),
-        metrics_prefix=f"{name}/",
-        identity={k: params.get(k) for k in ("system", "select", "pre_augment")} | {"batch_size": batch_size},
-        **trainer,
-    )
-    logger.info("%s: %d iterations at batch %d on %d images %s (%.1f epochs)%s", name, iterations, batch_size, n,
-                (channels, height, width), iterations * batch_size / n,
-                "".join(f", pool {k}: {len(v)} images" for k, v in pools.items()))
     selection = selection_settings(params)
-    selector = None if selection is None else build_selector(selection, dict(validation_pool or {}), training_set,
-                                                             probe_range, iterations, name)
-    result = Trainer(factory, data, config, selector=selector).fit()
-    chosen = result.selection.best_generator if result.selection is not None else None
-    if selector is not None and chosen is None:
-        raise RuntimeError(f"gan_training.{name}: model selection scored no snapshot (every score NaN?): "
-                           f"{result.selection.curve if result.selection else []}")
-    record = None if selector is None else selection_record(result.selection, selection, dict(validation_pool))
 
-    artifact = (chosen if chosen is not None else result.system.export_generator()) | {
-        "model": name,
-        "label_column": training_set.label_column,
-        "class_values": training_set.class_values,
-        "class_attributes": training_set.class_attributes,
-        "channels": training_set.channels,
-        "spacing_mm": training_set.spacing_mm,
-        "iterations": result.iterations,
+    def selector(output_range: tuple[float, float], iterations: int) -> Any:
+        return None if selection is None else build_selector(selection, dict(validation_pool or {}), training_set,
+                                                             output_range, iterations, spec.name)
+
+    trained = train_model(
+        spec, training_set, references=pools, selector=selector,
+        identity={k: params.get(k) for k in ("system", "select", "pre_augment")} | {"batch_size": spec.schedule.batch_size},
+    )
+    result, n, batch_size = trained.result, len(training_set.images), trained.config.batch_size
+    record = None if selection is None else selection_record(result.selection, selection, dict(validation_pool))
+    trained.artifact.extra = {
         # who the generator learnt from: the classifier studies refuse its images for a fold testing one of them
         "training_patients": None if training_set.metadata is None
         else sorted(set(training_set.metadata["patient_id"].astype(str))),
         # reference pools come from the training split only (select_reference_pools checks it by patient)
         "reference_pools_split": "train" if pools else None,
     } | ({} if record is None else {"selection": record})
-    others = {k: {p: v.detach().cpu() for p, v in m.state_dict().items()}
-              for k, m in result.system.networks().items() if k != "G"}
     snapshots = {
         "iterations": sorted(result.snapshots),
-        "images": torch.stack([from_range(result.snapshots[i], probe_range) for i in sorted(result.snapshots)])
+        "images": torch.stack([from_range(result.snapshots[i], trained.output_range) for i in sorted(result.snapshots)])
         if result.snapshots else torch.empty(0),
         "fixed_labels": result.fixed_labels,
         "epochs_per_iteration": batch_size / n,
     }
     summary = pd.DataFrame([{
-        "model": name, "device": result.device, "iterations": result.iterations, "batch_size": batch_size,
+        "model": spec.name, "device": result.device, "iterations": result.iterations, "batch_size": batch_size,
         "training_images": n, **{f"reference_images_{k}": len(v) for k, v in pools.items()},
         "epochs": result.iterations * batch_size / n, "resumed_from": result.resumed_from,
         "wall_seconds_this_process": round(result.wall_seconds, 2), "images_per_second": round(result.images_per_second, 1),
         **{f"final_{k}": v for k, v in (result.history[-1] if result.history else {}).items() if k != "iteration"},
         **({} if record is None else {f"selection_{k}": record[k] for k in ("metric", "best_iteration", "best_score")}),
     }])
-    return artifact, others, pd.DataFrame(result.history), snapshots, summary
+    return trained.artifact.to_dict(), trained.others, pd.DataFrame(result.history), snapshots, summary
 
 
 def _class_name(training_set: TrainingSet, index: int) -> str:

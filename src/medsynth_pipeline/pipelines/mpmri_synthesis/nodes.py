@@ -23,13 +23,11 @@ from medsynth_pipeline.models.latent import interpolate_latents, load_generator
 from medsynth_pipeline.reporting.gan_figures import interpolation_figure, loss_curves_figure
 from medsynth_pipeline.reporting.tables import comparison_table, markdown_with_notes, not_computed_notes
 from medsynth_pipeline.study_names import REAL_DATA
-from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
-from medsynth_pipeline.training.mpmri_factory import system_factory
+from medsynth_pipeline.training.model_training import ModelSpec, train_model
 from medsynth_pipeline.training.mpmri_system import NONCS_POOL
-from medsynth_pipeline.training.selection import from_range, select_training_set, to_range
+from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set, to_range
 
 log = logging.getLogger(__name__)
-OUTPUT_RANGE = (-1.0, 1.0)  # every synthesizer ends in tanh
 
 
 def merged(base: Mapping[str, Any], override: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -60,45 +58,45 @@ def select_pairs(patches: dict[str, Any], patch_metadata: pd.DataFrame, data: di
             "class_attributes": cs.class_attributes, "figure_maps": figure_maps}
 
 
+def model_spec(model: dict[str, Any], architecture: dict[str, Any], training: dict[str, Any]) -> ModelSpec:
+    """A 002 row as a ``training.model_training`` preset: the ``mpmri`` system of ``model.kind`` with the
+    shared architecture (and the row's overrides) and the shared ``training`` block, checkpoints in
+    ``<checkpoint_dir>/<model>``."""
+    name = model["name"]
+    trainer = dict(training["trainer"])
+    if trainer.get("checkpoint_dir"):
+        trainer["checkpoint_dir"] = str(Path(trainer["checkpoint_dir"]) / name)
+    system = {"factory": "mpmri", "kind": model["kind"], "settings": dict(model.get("settings") or {}),
+              "architecture": merged(architecture, model.get("architecture"))}
+    return ModelSpec.from_params({"name": name, "system": system, "schedule": training["schedule"],
+                                  "trainer": trainer}, where=f"mpmri_synthesis.models.{name}")
+
+
 def train_synthesizer(
     pairs: dict[str, Any], model: dict[str, Any], architecture: dict[str, Any], training: dict[str, Any]
 ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
-    """Train ``model`` (kind, settings, optional architecture overrides) on the shared loop.
+    """Train ``model`` (kind, settings, optional architecture overrides) with the one training entry point.
 
     Returns the generator artifact (``models.latent`` format, CS class attributes for the augmentation
     and evaluation functions), the per-iteration history and a one-row summary.
     """
-    name = model["name"]
-    arch = merged(architecture, model.get("architecture")) | {"image_size": int(pairs["cs"].shape[-1])}
-    settings = dict(model.get("settings") or {})
-    cs = pairs["cs"][:, :1] if settings.get("modalities") == "adc" else pairs["cs"]
-    factory = system_factory(model["kind"], arch, settings)
-    schedule, runtime = training["schedule"], dict(training["trainer"])
-    root = runtime.pop("checkpoint_root", None)
-    config = TrainerConfig(
-        iterations=int(schedule["iterations"]), batch_size=int(schedule["batch_size"]),
-        checkpoint_dir=str(Path(root) / name) if root else None, metrics_prefix=f"{name}/",
-        identity={"kind": model["kind"], "settings": settings, "architecture": arch}, **runtime,
-    )
-    log.info("%s (%s): %d iterations at batch %d on %d CS pairs", name, model["kind"], config.iterations,
-             config.batch_size, len(cs))
+    spec = model_spec(model, architecture, training)
+    cs = pairs["cs"][:, :1] if spec.system["settings"].get("modalities") == "adc" else pairs["cs"]
+    cs_set = TrainingSet(images=cs, labels=None, label_column=None, class_attributes=pairs["class_attributes"],
+                         channels=list(pairs["channels"])[: cs.shape[1]], spacing_mm=pairs["spacing_mm"])
+    log.info("%s (%s): %d CS pairs", spec.name, model["kind"], len(cs))
     # the nonCS pairs are the reference pool C_ADC / C_T2w draw from (used by systems with β > 0)
-    data = TrainingData(to_range(cs, OUTPUT_RANGE), references={NONCS_POOL: to_range(pairs["noncs"], OUTPUT_RANGE)})
-    result = Trainer(factory, data, config).fit()
-    channels = result.system.export_generator()["channels"]
-    artifact = result.system.export_generator() | {
-        "model": name, "label": model.get("label", name), "label_column": None, "class_values": [],
-        "class_attributes": pairs["class_attributes"], "channels": channels,
-        "spacing_mm": pairs["spacing_mm"], "iterations": result.iterations,
-    }
+    trained = train_model(spec, cs_set, references={NONCS_POOL: pairs["noncs"]})
+    trained.artifact.extra = {"label": model.get("label", spec.name)}
+    result = trained.result
     summary = pd.DataFrame([{
-        "model": name, "label": model.get("label", name), "kind": model["kind"], "device": result.device,
-        "iterations": result.iterations, "batch_size": config.batch_size, "cs_pairs": len(cs),
+        "model": spec.name, "label": model.get("label", spec.name), "kind": model["kind"], "device": result.device,
+        "iterations": result.iterations, "batch_size": trained.config.batch_size, "cs_pairs": len(cs),
         "noncs_pairs": len(pairs["noncs"]), "resumed_from": result.resumed_from,
         "wall_seconds_this_process": round(result.wall_seconds, 2),
         "parameters": sum(p.numel() for m in result.system.networks().values() for p in m.parameters()),
     }])
-    return artifact, pd.DataFrame(result.history), summary
+    return trained.artifact.to_dict(), pd.DataFrame(result.history), summary
 
 
 def synthesise(generator: dict[str, Any], synthetic: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:

@@ -8,34 +8,28 @@ a metadata table with ``patient_id, split`` and the label column), so the GAN st
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from medsynth_pipeline.imaging.image_folders import load_brats_slices, load_image_folder
-from medsynth_pipeline.imaging.patches.slices import SliceRules, extract_cohort_slices, pad_to_square
-from medsynth_pipeline.imaging.patches.splits import split_patients
+from medsynth_pipeline.imaging.brain_slices import slices_payload
+from medsynth_pipeline.imaging.patches.slices import SliceRules, extract_cohort_slices
 from medsynth_pipeline.imaging.registration.volumes import load_volume, volumes_by_patient
 from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.pggan import PerClassGenerator
 from medsynth_pipeline.reporting.gan_figures import loss_curves_figure, synthetic_samples_figure
-from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
-from medsynth_pipeline.training.pggan_system import PhaseCheckpoints, PhaseTimer, build_pggan
-from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set, to_range
+from medsynth_pipeline.training.model_training import GeneratorArtifact, ModelSpec, TrainedModel, train_model
+from medsynth_pipeline.training.pggan_system import PhaseCheckpoints, PhaseTimer
+from medsynth_pipeline.training.selection import TrainingSet, from_range, select_training_set
 
 logger = logging.getLogger(__name__)
 
 OUTPUT_RANGE = (-1.0, 1.0)  # PGGAN's data range (the generator's output layer is linear)
-
-
-def _slices_payload(images: np.ndarray, channels: list[str], spacing_mm: float | None) -> dict[str, Any]:
-    return {"images": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)), "channels": channels,
-            "spacing_mm": spacing_mm}
 
 
 def prostate_slices(
@@ -53,42 +47,7 @@ def prostate_slices(
         raise ValueError(f"pggan: patients {unknown[:5]} have registered volumes but no row in patient_splits")
     metadata["split"] = metadata["patient_id"].map(split_of)
     spacing = float(load_volume(registered_volumes[sorted(registered_volumes)[0]]).GetSpacing()[0])
-    return _slices_payload(images, channels, spacing), metadata
-
-
-def _brain_metadata(patients: list[str], labels: np.ndarray, sources: list[str], slice_index: np.ndarray,
-                     splits: dict[str, Any]) -> pd.DataFrame:
-    table = pd.DataFrame({"patient_id": patients, "is_lesion": labels.astype(bool)})
-    per_patient = table.groupby("patient_id", as_index=False)["is_lesion"].any()
-    split_table = split_patients(per_patient, splits["fractions"], int(splits["seed"]), stratify_by="is_lesion")
-    split_of = dict(zip(split_table["patient_id"], split_table["split"], strict=True))
-    return pd.DataFrame({
-        "patient_id": patients, "slice_index": slice_index, "is_lesion": labels.astype(bool),
-        "split": [split_of[p] for p in patients], "source": sources,
-    })
-
-
-def brain_slices(data: dict[str, Any]) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Brain MR slices of a BraTS-style NIfTI folder (``format: brats``) or a Kaggle ``yes/``/``no/`` image
-    folder (``format: image_folder``), through the ingest's loaders; splits by case (BraTS) or by image."""
-    fmt, root = data["format"], data.get("root")
-    if not root or not Path(root).is_dir():
-        raise FileNotFoundError(f"pggan brain data: folder '{root}' does not exist (set {fmt} root in conf/local)")
-    if fmt == "brats":
-        loaded = load_brats_slices(Path(root), **dict(data.get("brats") or {}))
-        patients, index = list(loaded.case_ids), loaded.slice_index
-    elif fmt == "image_folder":
-        options = dict(data.get("image_folder") or {})
-        size = int(options.pop("size"))
-        loaded = load_image_folder(Path(root), size=(size, size), **options)
-        patients, index = [Path(s).stem for s in loaded.sources], np.zeros(len(loaded.sources), np.int64)
-    else:
-        raise ValueError(f"pggan brain data: format must be 'brats' or 'image_folder', got {fmt!r}")
-    for path, reason in loaded.rejected:
-        logger.warning("pggan brain data: skipped %s (%s)", path, reason)
-    images = pad_to_square(loaded.images, data.get("pad_to"))
-    metadata = _brain_metadata(patients, loaded.labels, list(loaded.sources), index, data["splits"])
-    return _slices_payload(images, ["T1C" if fmt == "brats" else "MR"], None), metadata
+    return slices_payload(images, channels, spacing), metadata
 
 
 def select_slices(slices: dict[str, Any], slice_metadata: pd.DataFrame, model: dict[str, Any]) -> TrainingSet:
@@ -112,37 +71,31 @@ def class_names(training_set: TrainingSet, model: dict[str, Any]) -> list[str]:
 
 
 def _fit_one(
-    images: torch.Tensor, labels: torch.Tensor | None, num_classes: int, model: dict[str, Any], instance: str,
-    key: str, seed_offset: int = 0,
-) -> tuple[Any, Any, PhaseTimer]:
-    """One Trainer run (one class, or the conditional model); returns the result, the schedule, the timer.
-    ``seed_offset`` keeps per-class networks independent (else both would start from the same weights)."""
-    spec = model["system"]
-    channels, size = int(images.shape[1]), int(images.shape[-1])
+    spec: ModelSpec, training_set: TrainingSet, model: dict[str, Any], run_key: str, seed_offset: int = 0
+) -> tuple[TrainedModel, PhaseTimer]:
+    """One run of the one training entry point (one class, or the conditional model); returns it and its
+    per-phase timer. ``seed_offset`` keeps per-class networks independent (else both would start from the
+    same weights)."""
+    timers: list[PhaseTimer] = []
 
-    def factory():
-        return build_pggan(spec, channels=channels, image_size=size, num_classes=num_classes,
-                           dataset_size=len(images))
+    def callbacks(probe: Any, checkpoint_dir: str | None) -> list[Any]:
+        timers.append(PhaseTimer(probe.schedule))
+        logger.info("PGGAN %s: %d images %s, phases %s", run_key, len(training_set.images),
+                    tuple(training_set.images.shape[1:]),
+                    [(p["resolution"], p["batch_size"], p["fade_iterations"], p["stable_iterations"])
+                     for p in probe.schedule.describe()])
+        return timers + ([PhaseCheckpoints(probe.schedule, Path(checkpoint_dir) / "phases")] if checkpoint_dir else [])
 
-    schedule = factory().schedule
-    trainer = dict(model["trainer"])
-    trainer["seed"] = int(trainer.get("seed", 0)) + seed_offset
-    root = trainer.pop("checkpoint_dir", None)
-    ckpt = str(Path(root) / instance / key) if root else None
-    timer = PhaseTimer(schedule)
-    callbacks: list[Any] = [timer] + ([PhaseCheckpoints(schedule, Path(ckpt) / "phases")] if ckpt else [])
-    config = TrainerConfig(
-        iterations=schedule.total_iterations, batch_size=schedule.max_batch_size, checkpoint_dir=ckpt,
-        snapshot_iterations=schedule.phase_ends, fixed_per_class=int(model["fixed_latents"]),
-        metrics_prefix=f"{model['name']}/{instance}/{key}/", identity={"system": spec, "select": model["select"]},
-        **trainer,
-    )
-    logger.info("PGGAN %s/%s: %d images %s, phases %s", instance, key, len(images), tuple(images.shape[1:]),
-                [(p["resolution"], p["batch_size"], p["fade_iterations"], p["stable_iterations"])
-                 for p in schedule.describe()])
-    result = Trainer(factory, TrainingData(to_range(images, OUTPUT_RANGE), labels), config,
-                     callbacks=callbacks).fit()
-    return result, schedule, timer
+    trained = train_model(spec, training_set, run_key=run_key, seed_offset=seed_offset,
+                          identity={"system": dict(spec.system), "select": model["select"]}, callbacks=callbacks)
+    return trained, timers[0]
+
+
+def _class_subset(training_set: TrainingSet, index: int) -> TrainingSet:
+    """The images of one class, unconditional (a per-class network learns one class)."""
+    chosen = training_set.labels == index
+    return replace(training_set, images=training_set.images[chosen], labels=None, label_column=None,
+                   metadata=None if training_set.metadata is None else training_set.metadata[chosen.numpy()])
 
 
 def train_pggan(
@@ -158,34 +111,33 @@ def train_pggan(
     mode = model["mode"]
     if training_set.labels is None:
         raise ValueError(f"pggan.{model['name']}: set select.label_column (e.g. is_lesion) to learn the classes")
+    spec = ModelSpec.from_params(model, where=f"pggan.{model['name']}")
     names = class_names(training_set, model)
-    runs: list[tuple[str, Any, Any, PhaseTimer]] = []
+    runs: list[tuple[str, TrainedModel, PhaseTimer]] = []
     if mode == "per_class":
         for index, key in enumerate(names):
-            chosen = training_set.labels == index
-            runs.append((key, *_fit_one(training_set.images[chosen], None, 0, model, data["name"], key,
+            runs.append((key, *_fit_one(spec, _class_subset(training_set, index), model, f"{data['name']}/{key}",
                                         seed_offset=index)))
-        artifact = PerClassGenerator([r.system.export_generator() for _, r, _, _ in runs]).export()
+        artifact = PerClassGenerator([t.result.system.export_generator() for _, t, _ in runs]).export()
     elif mode == "conditional":
-        runs.append(("conditional", *_fit_one(training_set.images, training_set.labels, len(names), model,
-                                              data["name"], "conditional")))
-        artifact = runs[0][1].system.export_generator()
+        runs.append(("conditional", *_fit_one(spec, training_set, model, f"{data['name']}/conditional")))
+        artifact = runs[0][1].artifact.generator
     else:
         raise ValueError(f"pggan.{model['name']}: mode must be 'per_class' or 'conditional', got {mode!r}")
-    artifact |= {
-        "model": f"{model['name']}_{data['name']}", "mode": mode, "label_column": training_set.label_column,
-        "class_values": training_set.class_values, "class_attributes": training_set.class_attributes,
-        "channels": training_set.channels, "spacing_mm": training_set.spacing_mm,
-        "trained_resolution": min(int(r.system.state.phase.resolution) for _, r, _, _ in runs),
-    }
-    critics = {"mode": mode, "architecture": runs[0][1].system.arch.to_dict(),
-               "critics": [{k: v.detach().cpu() for k, v in r.system.D.state_dict().items()} for _, r, _, _ in runs]}
-    history = pd.concat([pd.DataFrame(r.history).assign(run=key) for key, r, _, _ in runs], ignore_index=True)
-    snapshots = {key: {"resolutions": [schedule.at(i - 1).phase.resolution for i in sorted(r.snapshots)],
-                       "images": [from_range(r.snapshots[i], OUTPUT_RANGE) for i in sorted(r.snapshots)],
-                       "fixed_labels": r.fixed_labels}
-                 for key, r, schedule, _ in runs}
-    phases = pd.DataFrame([{"run": key, "device": r.device, **row} for key, r, _, timer in runs
+    systems = [(key, t.result.system) for key, t, _ in runs]
+    artifact = GeneratorArtifact(
+        artifact, f"{model['name']}_{data['name']}", list(training_set.channels), training_set.spacing_mm,
+        training_set.label_column, training_set.class_values, training_set.class_attributes,
+        extra={"mode": mode, "trained_resolution": min(int(system.state.phase.resolution) for _, system in systems)},
+    ).to_dict()
+    critics = {"mode": mode, "architecture": systems[0][1].arch.to_dict(),
+               "critics": [{k: v.detach().cpu() for k, v in system.D.state_dict().items()} for _, system in systems]}
+    history = pd.concat([pd.DataFrame(t.result.history).assign(run=key) for key, t, _ in runs], ignore_index=True)
+    snapshots = {key: {"resolutions": [t.result.system.schedule.at(i - 1).phase.resolution for i in sorted(t.result.snapshots)],
+                       "images": [from_range(t.result.snapshots[i], t.output_range) for i in sorted(t.result.snapshots)],
+                       "fixed_labels": t.result.fixed_labels}
+                 for key, t, _ in runs}
+    phases = pd.DataFrame([{"run": key, "device": t.result.device, **row} for key, t, timer in runs
                            for row in timer.records])
     return artifact, critics, history, snapshots, phases
 

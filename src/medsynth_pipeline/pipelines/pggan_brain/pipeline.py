@@ -16,8 +16,8 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
+from medsynth_pipeline.imaging.brain_slices import brain_slices
 from medsynth_pipeline.pipelines.detection_study.pipeline import SHARED_PARAMETERS, study_template
-from medsynth_pipeline.pipelines.pggan.nodes import brain_slices
 from medsynth_pipeline.pipelines.pggan.pipeline import model_template
 
 SOURCES = ("brats", "kaggle")

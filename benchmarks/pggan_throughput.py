@@ -1,6 +1,6 @@
 """Per-phase training throughput of the PGGAN on the shared training loop (images/s at every resolution).
 
-Runs the real code path (``Trainer`` + ``PGGANSystem`` + ``PhaseTimer``) on random images, with the paper's
+Runs the real code path (``Trainer`` + ``PGGenerativeSystem`` + ``PhaseTimer``) on random images, with the paper's
 networks by default (004: 256×256, batch 16, 512-d latent, fmap_base 8192), a fixed number of images per
 fade-in and per stabilisation so every phase is timed the same way, and writes one row per phase::
 

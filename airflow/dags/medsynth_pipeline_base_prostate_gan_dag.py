@@ -191,6 +191,10 @@ def medsynth_pipeline_prostate_gan_base():
     def patches_kitchen_seah_16mm_plot_patch_grid(mlflow_run_id: str):
         _run_kedro_nodes(["patches.kitchen_seah_16mm.plot_patch_grid"], mlflow_run_id)
 
+    @task(task_id=_task_id("patches-kitchen-seah-16mm-plot-patch-location"))
+    def patches_kitchen_seah_16mm_plot_patch_location(mlflow_run_id: str):
+        _run_kedro_nodes(["patches.kitchen_seah_16mm.plot_patch_location"], mlflow_run_id)
+
     @task(task_id=_task_id("patches-kitchen-seah-16mm-summarise-patches"))
     def patches_kitchen_seah_16mm_summarise_patches(mlflow_run_id: str):
         _run_kedro_nodes(["patches.kitchen_seah_16mm.summarise_patches"], mlflow_run_id)
@@ -199,6 +203,10 @@ def medsynth_pipeline_prostate_gan_base():
     def patches_mpmri_64_plot_patch_grid(mlflow_run_id: str):
         _run_kedro_nodes(["patches.mpmri_64.plot_patch_grid"], mlflow_run_id)
 
+    @task(task_id=_task_id("patches-mpmri-64-plot-patch-location"))
+    def patches_mpmri_64_plot_patch_location(mlflow_run_id: str):
+        _run_kedro_nodes(["patches.mpmri_64.plot_patch_location"], mlflow_run_id)
+
     @task(task_id=_task_id("patches-mpmri-64-summarise-patches"))
     def patches_mpmri_64_summarise_patches(mlflow_run_id: str):
         _run_kedro_nodes(["patches.mpmri_64.summarise_patches"], mlflow_run_id)
@@ -206,6 +214,10 @@ def medsynth_pipeline_prostate_gan_base():
     @task(task_id=_task_id("patches-prostategan-32-plot-patch-grid"))
     def patches_prostategan_32_plot_patch_grid(mlflow_run_id: str):
         _run_kedro_nodes(["patches.prostategan_32.plot_patch_grid"], mlflow_run_id)
+
+    @task(task_id=_task_id("patches-prostategan-32-plot-patch-location"))
+    def patches_prostategan_32_plot_patch_location(mlflow_run_id: str):
+        _run_kedro_nodes(["patches.prostategan_32.plot_patch_location"], mlflow_run_id)
 
     @task(task_id=_task_id("patches-prostategan-32-summarise-patches"))
     def patches_prostategan_32_summarise_patches(mlflow_run_id: str):
@@ -732,10 +744,13 @@ def medsynth_pipeline_prostate_gan_base():
         "gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic": gan_training_mpmri_semi_select_reference_pools_gan_training_mpmri_semi_select_training_images_gan_training_mpmri_semi_select_validation_pool_gan_training_mpmri_semi_pre_augment_gan_training_mpmri_semi_train_gan_gan_training_mpmri_semi_plot_progress_grid_gan_training_mpmri_semi_plot_real_vs_synthetic(mlflow_run_id),
         "gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic": gan_training_prostategan_select_reference_pools_gan_training_prostategan_select_training_images_gan_training_prostategan_select_validation_pool_gan_training_prostategan_pre_augment_gan_training_prostategan_train_gan_gan_training_prostategan_plot_progress_grid_gan_training_prostategan_plot_real_vs_synthetic(mlflow_run_id),
         "patches-kitchen-seah-16mm-plot-patch-grid": patches_kitchen_seah_16mm_plot_patch_grid(mlflow_run_id),
+        "patches-kitchen-seah-16mm-plot-patch-location": patches_kitchen_seah_16mm_plot_patch_location(mlflow_run_id),
         "patches-kitchen-seah-16mm-summarise-patches": patches_kitchen_seah_16mm_summarise_patches(mlflow_run_id),
         "patches-mpmri-64-plot-patch-grid": patches_mpmri_64_plot_patch_grid(mlflow_run_id),
+        "patches-mpmri-64-plot-patch-location": patches_mpmri_64_plot_patch_location(mlflow_run_id),
         "patches-mpmri-64-summarise-patches": patches_mpmri_64_summarise_patches(mlflow_run_id),
         "patches-prostategan-32-plot-patch-grid": patches_prostategan_32_plot_patch_grid(mlflow_run_id),
+        "patches-prostategan-32-plot-patch-location": patches_prostategan_32_plot_patch_location(mlflow_run_id),
         "patches-prostategan-32-summarise-patches": patches_prostategan_32_summarise_patches(mlflow_run_id),
         "augmentation-dcgan64-make-synthetic-sets": augmentation_dcgan64_make_synthetic_sets(mlflow_run_id),
         "augmentation-ddpm-make-synthetic-sets": augmentation_ddpm_make_synthetic_sets(mlflow_run_id),
@@ -891,10 +906,16 @@ def medsynth_pipeline_prostate_gan_base():
     tasks["patches-mpmri-64-extract-patches"] >> tasks["gan-training-mpmri-semi-select-reference-pools-gan-training-mpmri-semi-select-training-images-gan-training-mpmri-semi-select-validation-pool-gan-training-mpmri-semi-pre-augment-gan-training-mpmri-semi-train-gan-gan-training-mpmri-semi-plot-progress-grid-gan-training-mpmri-semi-plot-real-vs-synthetic"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["gan-training-prostategan-select-reference-pools-gan-training-prostategan-select-training-images-gan-training-prostategan-select-validation-pool-gan-training-prostategan-pre-augment-gan-training-prostategan-train-gan-gan-training-prostategan-plot-progress-grid-gan-training-prostategan-plot-real-vs-synthetic"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-plot-patch-grid"]
+    tasks["registration-register-and-crop"] >> tasks["patches-kitchen-seah-16mm-plot-patch-location"]
+    tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-plot-patch-location"]
     tasks["patches-kitchen-seah-16mm-extract-patches"] >> tasks["patches-kitchen-seah-16mm-summarise-patches"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-plot-patch-grid"]
+    tasks["registration-register-and-crop"] >> tasks["patches-mpmri-64-plot-patch-location"]
+    tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-plot-patch-location"]
     tasks["patches-mpmri-64-extract-patches"] >> tasks["patches-mpmri-64-summarise-patches"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-plot-patch-grid"]
+    tasks["registration-register-and-crop"] >> tasks["patches-prostategan-32-plot-patch-location"]
+    tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-plot-patch-location"]
     tasks["patches-prostategan-32-extract-patches"] >> tasks["patches-prostategan-32-summarise-patches"]
     tasks["gan-training-dcgan64-select-reference-pools-gan-training-dcgan64-select-training-images-gan-training-dcgan64-select-validation-pool-gan-training-dcgan64-pre-augment-gan-training-dcgan64-train-gan-gan-training-dcgan64-plot-progress-grid-gan-training-dcgan64-plot-real-vs-synthetic"] >> tasks["augmentation-dcgan64-make-synthetic-sets"]
     tasks["gan-training-ddpm-select-reference-pools-gan-training-ddpm-select-training-images-gan-training-ddpm-select-validation-pool-gan-training-ddpm-pre-augment-gan-training-ddpm-train-gan-gan-training-ddpm-plot-progress-grid-gan-training-ddpm-plot-real-vs-synthetic"] >> tasks["augmentation-ddpm-make-synthetic-sets"]

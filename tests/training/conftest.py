@@ -10,7 +10,7 @@ import torch
 
 from medsynth_pipeline.training import TrainingData
 from medsynth_pipeline.training.registry import build_system
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 
 from ..torch_threads import one_cpu_thread  # noqa: F401
 
@@ -33,7 +33,7 @@ TINY_DCGAN = {
 }
 
 
-def factory(spec: dict[str, Any], channels: int, size: int, classes: int = 0) -> Callable[[], GANSystem]:
+def factory(spec: dict[str, Any], channels: int, size: int, classes: int = 0) -> Callable[[], GenerativeSystem]:
     return lambda: build_system(spec, channels=channels, image_size=size, num_classes=classes)
 
 
@@ -43,11 +43,11 @@ def ks_data() -> TrainingData:
     return TrainingData(torch.rand(24, 3, 16, 16, generator=gen) * 2 - 1)
 
 
-def weights(system: GANSystem) -> dict[str, torch.Tensor]:
+def weights(system: GenerativeSystem) -> dict[str, torch.Tensor]:
     return {f"{n}.{k}": v.clone() for n, m in system.networks().items() for k, v in m.state_dict().items()}
 
 
-def assert_same_weights(a: GANSystem, b: GANSystem) -> None:
+def assert_same_weights(a: GenerativeSystem, b: GenerativeSystem) -> None:
     wa, wb = weights(a), weights(b)
     assert wa.keys() == wb.keys()
     different = [k for k in wa if not torch.equal(wa[k], wb[k])]

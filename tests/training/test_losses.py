@@ -67,3 +67,19 @@ def test_build_loss_by_name() -> None:
     with pytest.raises(ValueError, match="hinge"):
         build_loss("hinge")
     assert math.isfinite(build_loss("minimax").generator(torch.tensor([50.0])).item())
+
+
+def test_reported_loss_factor_scales_the_logged_losses_only(ks_data) -> None:
+    """000's Eq. 1 writes the losses with ½: the history carries it, the weights are those of the plain loss."""
+    from medsynth_pipeline.training import Trainer, TrainerConfig
+
+    from .conftest import TINY_KS, factory, weights
+
+    def run(loss: dict):
+        config = TrainerConfig(iterations=3, batch_size=4, seed=5, device="cpu", log_every=1)
+        return Trainer(factory({**TINY_KS, "loss": loss}, 3, 16), ks_data, config).fit()
+
+    plain, halved = run({"name": "minimax"}), run({"name": "minimax", "reported_factor": 0.5})
+    for a, b in zip(plain.history, halved.history, strict=True):
+        assert b["loss_D"] == a["loss_D"] * 0.5 and b["loss_G"] == a["loss_G"] * 0.5 and b["D_x"] == a["D_x"]
+    assert all(torch.equal(v, weights(halved.system)[k]) for k, v in weights(plain.system).items())

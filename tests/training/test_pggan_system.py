@@ -11,7 +11,12 @@ from medsynth_pipeline.models.latent import load_generator
 from medsynth_pipeline.models.pggan_layers import downscale2d, upscale2d
 from medsynth_pipeline.training import Trainer, TrainerConfig, TrainingData
 from medsynth_pipeline.training.checkpoint import load_checkpoint
-from medsynth_pipeline.training.pggan_system import PGGANSystem, PhaseCheckpoints, build_pggan, real_images_at
+from medsynth_pipeline.training.pggan_system import (
+    PGGenerativeSystem,
+    PhaseCheckpoints,
+    build_pggan,
+    real_images_at,
+)
 
 SPEC = {
     "factory": "medsynth_pipeline.training.pggan_system:build_pggan",
@@ -29,7 +34,7 @@ def _data(n: int = 12, size: int = 8, labels: bool = False) -> TrainingData:
     return TrainingData(images, torch.arange(n) % 2 if labels else None)
 
 
-def _system(num_classes: int = 0, spec: dict | None = None) -> PGGANSystem:
+def _system(num_classes: int = 0, spec: dict | None = None) -> PGGenerativeSystem:
     return build_pggan(spec or SPEC, channels=1, image_size=8, num_classes=num_classes)
 
 

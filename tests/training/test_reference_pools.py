@@ -8,7 +8,14 @@ import pytest
 import torch
 from torch import nn
 
-from medsynth_pipeline.training import Batch, GANSystem, StepContext, Trainer, TrainerConfig, TrainingData
+from medsynth_pipeline.training import (
+    Batch,
+    GenerativeSystem,
+    StepContext,
+    Trainer,
+    TrainerConfig,
+    TrainingData,
+)
 from medsynth_pipeline.training.data import ReferencePools
 
 
@@ -21,7 +28,7 @@ def rows(drawn: torch.Tensor) -> list[int]:
     return drawn[:, 0, 0, 0].long().tolist()
 
 
-class PoolReader(GANSystem):
+class PoolReader(GenerativeSystem):
     """The smallest system that uses a pool: one weight moved by the mean of the drawn non-CS rows."""
 
     reference_pools = ("non_cs",)

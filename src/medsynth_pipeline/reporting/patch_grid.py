@@ -11,6 +11,7 @@ matplotlib.use("Agg")  # figures are written to files; never open a window (CI, 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 TILE_INCHES = 0.9
 
@@ -126,5 +127,29 @@ def registration_check_figure(
                 ax.set_title(column.replace("|", " / "), fontsize=8)
         axes[r, 0].set_ylabel(patient, fontsize=8)
     fig.suptitle(title or "Registration check (central slice)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def patch_location_figure(
+    slice_image: np.ndarray, centre_px: tuple[float, float], box_px: float, patch: np.ndarray,
+    channel_names: list[str], title: str,
+) -> Figure:
+    """001 Fig. 1 for any preset: the slice through a finding with the patch's box on it, then the patch's
+    channels as the networks see them. ``slice_image`` [H, W] and ``patch`` [C, h, w] in [0, 1];
+    ``centre_px`` (column, row) and ``box_px`` (side) in the slice's pixels."""
+    fig = Figure(figsize=(3.2 + 1.6 * len(channel_names), 3.4))
+    axes = fig.subplots(1, 1 + len(channel_names), gridspec_kw={"width_ratios": [2] + [1] * len(channel_names)})
+    axes[0].imshow(slice_image, cmap="gray", vmin=0.0, vmax=1.0)
+    x, y = centre_px
+    axes[0].add_patch(Rectangle((x - box_px / 2, y - box_px / 2), box_px, box_px, fill=False, edgecolor="red",
+                                linewidth=1.5))
+    axes[0].set_title(title, fontsize=8)
+    for ax, image, name in zip(axes[1:], patch, channel_names, strict=True):
+        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+        ax.set_title(name, fontsize=8)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
     fig.tight_layout()
     return fig

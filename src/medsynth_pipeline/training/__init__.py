@@ -8,7 +8,7 @@ from medsynth_pipeline.training.diffaugment import DiffAugment
 from medsynth_pipeline.training.distributed import DistributedSettings
 from medsynth_pipeline.training.losses import AdversarialLoss, build_loss, gradient_penalty
 from medsynth_pipeline.training.runtime import DistributedInfo, seed_everything, select_device
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 from medsynth_pipeline.training.trainer import Trainer, TrainerConfig, TrainingResult
 
 __all__ = [
@@ -17,7 +17,7 @@ __all__ = [
     "DiffAugment",
     "DistributedInfo",
     "DistributedSettings",
-    "GANSystem",
+    "GenerativeSystem",
     "StepContext",
     "Trainer",
     "TrainerConfig",

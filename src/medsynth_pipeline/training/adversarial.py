@@ -16,7 +16,7 @@ from torch import nn
 
 from medsynth_pipeline.models.latent import LatentGenerator, eval_mode
 from medsynth_pipeline.training.losses import AdversarialLoss, gradient_penalty
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 
 STEP_ORDERS = ("d_then_g", "g_then_d")
 
@@ -31,7 +31,7 @@ class AdamSettings:
         return torch.optim.Adam(params, lr=self.lr, betas=(self.beta1, self.beta2))
 
 
-class AdversarialSystem(GANSystem):
+class AdversarialSystem(GenerativeSystem):
     """G/D pair trained with alternating Adam updates.
 
     Args:
@@ -41,6 +41,8 @@ class AdversarialSystem(GANSystem):
         optimizer_g, optimizer_d: Adam settings.
         step_order: ``d_then_g`` (DCGAN) or ``g_then_d`` (Kitchen & Seah's leapfrog: G step, then D step).
         d_steps: discriminator updates per generator update (WGAN critics use 5).
+        reported_loss_factor: what ``loss_D`` / ``loss_G`` are multiplied by in the history and MLflow, not in
+            the gradients (000's Eq. 1 writes both losses with a factor ½; Adam's steps do not depend on it).
     """
 
     parallel_forward = True  # every training forward pass goes through ctx.parallel
@@ -54,6 +56,7 @@ class AdversarialSystem(GANSystem):
         optimizer_d: AdamSettings = AdamSettings(),
         step_order: str = "d_then_g",
         d_steps: int = 1,
+        reported_loss_factor: float = 1.0,
     ) -> None:
         if step_order not in STEP_ORDERS:
             raise ValueError(f"step_order must be one of {STEP_ORDERS}, got {step_order!r}")
@@ -63,6 +66,7 @@ class AdversarialSystem(GANSystem):
         self.num_classes = generator.num_classes
         self.step_order = step_order
         self.d_steps = max(1, int(d_steps))
+        self.reported_loss_factor = float(reported_loss_factor)
         self.opt_g = optimizer_g.build(self.G.parameters())
         self.opt_d = optimizer_d.build(self.D.parameters())
 
@@ -99,7 +103,7 @@ class AdversarialSystem(GANSystem):
             real_logits = D(ctx.augment(real), labels).float()
             fake_logits = D(ctx.augment(fake), labels).float()
             loss = self.loss.discriminator(real_logits, fake_logits)
-        out = {"loss_D": loss.detach()}
+        out = {"loss_D": loss.detach() * self.reported_loss_factor}
         if self.loss.uses_gradient_penalty:
             gp = gradient_penalty(lambda x: D(ctx.augment(x), labels), real, fake)
             loss = loss + self.loss.gp_weight * gp  # type: ignore[attr-defined]
@@ -119,7 +123,7 @@ class AdversarialSystem(GANSystem):
             fake_logits = ctx.parallel(self.D)(ctx.augment(fake), labels).float()
             loss = self.loss.generator(fake_logits)
         ctx.optimize("G", loss, self.opt_g)
-        return {"loss_G": loss.detach(), "D_G_z_after_D": self._score(fake_logits)}, fake
+        return {"loss_G": loss.detach() * self.reported_loss_factor, "D_G_z_after_D": self._score(fake_logits)}, fake
 
     def _score(self, logits: torch.Tensor) -> torch.Tensor:
         # Cross-entropy D: mean probability of "real"; WGAN critic: mean raw score.

@@ -113,7 +113,7 @@ class ReferencePools:
 
     Args:
         pools: name -> tensor ``[M, ...]`` (already on the training device).
-        required: pool names the system reads (``GANSystem.reference_pools``); a missing one is an error.
+        required: pool names the system reads (``GenerativeSystem.reference_pools``); a missing one is an error.
     """
 
     def __init__(self, pools: Mapping[str, torch.Tensor], required: Iterable[str], batch_size: int, seed: int,

@@ -5,7 +5,7 @@ predict with ``DiffusionInferer`` (the U-Net gets the batch's class labels), MSE
 schedule's ``prediction_type`` (ε, v or x0; Ho et al. 2020's "simple" loss), one Adam(W) step, then the EMA
 update. The EMA copy is the generator: it is what snapshots, ``sample`` and ``export_generator`` use.
 
-It fits the loop's ``GANSystem`` contract without change: networks are ``G`` (the EMA generator, no gradients,
+It fits the loop's ``GenerativeSystem`` contract without change: networks are ``G`` (the EMA generator, no gradients,
 so a data-parallel run never wraps it) and ``denoiser`` (the trained U-Net); both are in ``networks()``, so
 checkpoints carry the EMA weights and a resume continues bitwise. The EMA decay warms up as
 min(decay, (1 + i) / (10 + i)) over iterations i (TensorFlow's ``ExponentialMovingAverage`` with
@@ -28,7 +28,7 @@ from torch import nn
 from medsynth_pipeline.models.diffusion import DiffusionGenerator
 from medsynth_pipeline.models.latent import eval_mode
 from medsynth_pipeline.training.registry import register_system
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 
 OPTIMIZERS = ("adam", "adamw")
 
@@ -49,7 +49,7 @@ class DiffusionOptimizer:
         return cls(params, lr=self.lr, betas=(self.beta1, self.beta2), weight_decay=self.weight_decay)
 
 
-class DiffusionSystem(GANSystem):
+class DiffusionSystem(GenerativeSystem):
     """A denoiser trained on the DDPM objective and its EMA copy that generates (see the module docstring).
 
     Args:
@@ -146,7 +146,7 @@ class DiffusionSystem(GANSystem):
 @register_system("ddpm")
 def build_diffusion(
     spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
-) -> GANSystem:
+) -> GenerativeSystem:
     """The system described by ``spec`` (``gan_training.<model>.system``; keys: unet, noise, sampling_steps,
     optimizer, ema_decay) for the training data's channels, image size and classes."""
     known = {"factory", "unet", "noise", "sampling_steps", "optimizer", "ema_decay"}

@@ -9,7 +9,7 @@ is what the loop uses once they run:
 * :func:`rank_device` / :func:`init_group` — one CUDA device per rank (``cuda:<local_rank>``), NCCL on CUDA,
   gloo on CPU;
 * :class:`Replicas` — rank 0's weights on every rank at the start, DistributedDataParallel wrappers for the
-  systems that run their forward passes through ``ctx.parallel`` (``GANSystem.parallel_forward``), gradient
+  systems that run their forward passes through ``ctx.parallel`` (``GenerativeSystem.parallel_forward``), gradient
   averaging for the others, metric averaging, and the final check that all ranks hold the same weights.
 """
 
@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from medsynth_pipeline.training.runtime import DistributedInfo, select_device
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class Replicas:
                                "that size is initialized (start ranks with training.launch or torchrun)")
         settings.check_device(device)
 
-    def attach(self, system: GANSystem) -> None:
+    def attach(self, system: GenerativeSystem) -> None:
         """Give every rank rank 0's networks (after a resume: the checkpoint rank 0 read) and wrap them."""
         if not self.distributed:
             return
@@ -256,7 +256,7 @@ class Replicas:
                              for k in keys}))
         return out
 
-    def finish(self, system: GANSystem) -> None:
+    def finish(self, system: GenerativeSystem) -> None:
         """Rank 0's buffers (BatchNorm statistics) everywhere, then check every network is identical on all
         ranks — a system that trains a network outside ``ctx.parallel`` while declaring
         ``parallel_forward`` would otherwise end with silently different copies."""

@@ -27,11 +27,11 @@ import numpy as np
 import torch
 
 from medsynth_pipeline.training.runtime import capture_rng_state, restore_rng_state
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 
 logger = logging.getLogger(__name__)
 
-Scorer = Callable[[GANSystem], float]
+Scorer = Callable[[GenerativeSystem], float]
 DIRECTIONS = ("min", "max")
 
 
@@ -102,7 +102,7 @@ class ModelSelector:
             return True
         return score < self.best_score if self.direction == "min" else score > self.best_score
 
-    def observe(self, done: int, system: GANSystem) -> float:
+    def observe(self, done: int, system: GenerativeSystem) -> float:
         """Score ``system`` after ``done`` iterations; keep its generator if it is the best so far."""
         rng = capture_rng_state()
         try:
@@ -166,7 +166,7 @@ def sample_scorer(
         order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
         class_mix = labels.long()[order].repeat(math.ceil(n_samples / len(labels)))[:n_samples]
 
-    def score(system: GANSystem) -> float:
+    def score(system: GenerativeSystem) -> float:
         gen = torch.Generator().manual_seed(seed)
         z = system.sample_latent(n_samples, gen)
         with torch.no_grad():

@@ -28,7 +28,7 @@ from medsynth_pipeline.training.data import TrainingData, iterations_for_epochs
 from medsynth_pipeline.training.model_selection import ModelSelector
 from medsynth_pipeline.training.registry import build_system
 from medsynth_pipeline.training.selection import TrainingSet, to_range
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 from medsynth_pipeline.training.trainer import Trainer, TrainerConfig, TrainingResult
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class ModelSpec:
 
     name: str
     system: Mapping[str, Any]
-    schedule: Schedule | None  # None: the system's own (GANSystem.own_schedule)
+    schedule: Schedule | None  # None: the system's own (GenerativeSystem.own_schedule)
     trainer: Mapping[str, Any] = field(default_factory=dict)
 
     where: str = ""  # the preset's place in the configuration, for error messages
@@ -131,7 +131,7 @@ class TrainedModel:
                 for k, m in self.result.system.networks().items() if k != "G"}
 
 
-def _plan(spec: ModelSpec, probe: GANSystem, n_images: int) -> tuple[int, int, list[int]]:
+def _plan(spec: ModelSpec, probe: GenerativeSystem, n_images: int) -> tuple[int, int, list[int]]:
     if spec.schedule is not None:
         total = spec.schedule.total_iterations(n_images)
         return total, spec.schedule.batch_size, spec.schedule.snapshot_iterations(total)
@@ -150,7 +150,7 @@ def train_model(
     seed_offset: int = 0,
     identity: Mapping[str, Any] | None = None,
     selector: Callable[[tuple[float, float], int], ModelSelector | None] | None = None,
-    callbacks: Callable[[GANSystem, str | None], Sequence[Any]] | None = None,
+    callbacks: Callable[[GenerativeSystem, str | None], Sequence[Any]] | None = None,
 ) -> TrainedModel:
     """Train ``spec`` on ``training_set`` (images in [0, 1]; labels for a conditional system).
 
@@ -163,7 +163,7 @@ def train_model(
     images, labels, num_classes = training_set.images, training_set.labels, training_set.num_classes
     channels, size = int(images.shape[1]), int(images.shape[-1])
 
-    def factory() -> GANSystem:
+    def factory() -> GenerativeSystem:
         return build_system(dict(spec.system), channels=channels, image_size=size, num_classes=num_classes,
                             dataset_size=len(images))
 

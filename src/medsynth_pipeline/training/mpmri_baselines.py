@@ -33,7 +33,7 @@ from medsynth_pipeline.training.mpmri_system import (
     split_modalities,
     train_mode,
 )
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 
 _BCE = NonSaturatingLoss()
 
@@ -59,7 +59,7 @@ class SupervisedPairSettings:
             setattr(self, name, adam_settings(getattr(self, name)))
 
 
-class SupervisedPairSystem(SynthesizerSampling, GANSystem):
+class SupervisedPairSystem(SynthesizerSampling, GenerativeSystem):
     """Costa-style supervised-only synthesizer: F_enc → F_dec → G on real CS pairs, D_AAE and a pair D."""
 
     def __init__(self, architecture: MpmriArchitecture, settings: SupervisedPairSettings) -> None:
@@ -119,7 +119,7 @@ class CoganSettings:
             setattr(self, name, adam_settings(getattr(self, name)))
 
 
-class CoganSystem(SynthesizerSampling, GANSystem):
+class CoganSystem(SynthesizerSampling, GenerativeSystem):
     """Coupled GANs: one z → (ADC, T2w) by generators sharing their first layers; the discriminators share
     their last layers. Real ADC and T2w are shown unpaired (the T2w of the batch is shuffled)."""
 
@@ -160,6 +160,6 @@ class CoganSystem(SynthesizerSampling, GANSystem):
                 "D_x": torch.sigmoid(r_adc.detach()).mean(), "D_G_z": torch.sigmoid(f_adc.detach()).mean()}
 
 
-def describe(system: GANSystem) -> dict[str, Any]:
+def describe(system: GenerativeSystem) -> dict[str, Any]:
     """Parameter counts per network (for the report's model table)."""
     return {name: sum(p.numel() for p in m.parameters()) for name, m in system.networks().items()}

@@ -23,7 +23,7 @@ from medsynth_pipeline.training.mpmri_system import (
     SemiSupervisedSettings,
 )
 from medsynth_pipeline.training.registry import register_system
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 
 SYSTEM_KINDS = ("semi_supervised", "supervised_pair", "cogan")
 
@@ -39,7 +39,7 @@ def system_factory(
     kind: str,
     architecture: dict[str, Any],
     settings: dict[str, Any] | None = None,
-) -> Callable[[], GANSystem]:
+) -> Callable[[], GenerativeSystem]:
     """A zero-argument factory for ``Trainer`` (it builds the system after seeding).
 
     Args:
@@ -64,7 +64,7 @@ def system_factory(
 @register_system("mpmri")
 def gan_training_system(
     spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
-) -> GANSystem:
+) -> GenerativeSystem:
     """The plug-in form for the ``gan_training`` stage (``system.factory`` =
     ``medsynth_pipeline.training.mpmri_factory:gan_training_system``), so a 002 synthesizer can be one of
     the run's models and go through augmentation, evaluation and the report like the others.

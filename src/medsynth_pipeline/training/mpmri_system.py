@@ -1,4 +1,4 @@
-"""002's semi-supervised mp-MRI synthesizer as a ``GANSystem`` of the shared training loop.
+"""002's semi-supervised mp-MRI synthesizer as a ``GenerativeSystem`` of the shared training loop.
 
 One :meth:`SemiSupervisedMpmriSystem.train_step` is one iteration of Eq. 10:
 
@@ -33,7 +33,7 @@ from medsynth_pipeline.models.latent import eval_mode
 from medsynth_pipeline.models.mpmri import CoganSynthesizer, ConvCritic, LatentDiscriminator, MpmriSynthesizer
 from medsynth_pipeline.training import mpmri_losses as eq
 from medsynth_pipeline.training.adversarial import AdamSettings
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 
 MODALITIES = ("adc_t2w", "adc")
 NONCS_POOL = "non_cs"  # the reference pool of real nonCS pairs (Eqs. 8-9)
@@ -133,7 +133,7 @@ def split_modalities(images: torch.Tensor, need_t2w: bool) -> tuple[torch.Tensor
     return images[:, :1], (images[:, 1:2] if need_t2w else None)
 
 
-def train_mode(system: GANSystem) -> None:
+def train_mode(system: GenerativeSystem) -> None:
     """Every network in training mode (a snapshot or callback may have left one in eval mode)."""
     for module in system.networks().values():
         module.train()
@@ -158,7 +158,7 @@ class SynthesizerSampling:
         return artifact
 
 
-class SemiSupervisedMpmriSystem(SynthesizerSampling, GANSystem):
+class SemiSupervisedMpmriSystem(SynthesizerSampling, GenerativeSystem):
     """002's synthesizer (see the module docstring). With β > 0 it reads the reference pool ``non_cs``
     (real nonCS ``[M, 2, S, S]`` in [-1, 1]) of the training data."""
 

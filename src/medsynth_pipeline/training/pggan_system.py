@@ -1,6 +1,6 @@
-"""Progressive growing GAN (Karras et al. 2018; seed 004) as a ``GANSystem`` of the shared training loop.
+"""Progressive growing GAN (Karras et al. 2018; seed 004) as a ``GenerativeSystem`` of the shared training loop.
 
-The loop calls :meth:`PGGANSystem.begin_iteration` before every step; the system looks the iteration up in
+The loop calls :meth:`PGGenerativeSystem.begin_iteration` before every step; the system looks the iteration up in
 its :class:`~medsynth_pipeline.models.pggan_schedule.GrowthSchedule` (resolution, fade-in alpha, batch size)
 and the step then trains G and D at that resolution:
 
@@ -45,7 +45,7 @@ from medsynth_pipeline.models.pggan_schedule import GrowthSchedule, PhaseState, 
 from medsynth_pipeline.training.checkpoint import save_atomic
 from medsynth_pipeline.training.losses import WassersteinGPLoss, gradient_penalty
 from medsynth_pipeline.training.registry import register_system
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def real_images_at(images: torch.Tensor, resolution: int, alpha: float) -> torch
     return fade(upscale2d(downscale2d(x)), x, alpha)
 
 
-class PGGANSystem(GANSystem):
+class PGGenerativeSystem(GenerativeSystem):
     """Generator, critic, their Adam optimisers and the growth schedule."""
 
     parallel_forward = True  # every training forward pass goes through ctx.parallel
@@ -245,7 +245,7 @@ def pggan_settings(spec: Mapping[str, Any]) -> PGGANSettings:
 @register_system("pggan")
 def build_pggan(
     spec: Mapping[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
-) -> PGGANSystem:
+) -> PGGenerativeSystem:
     """The ``training.registry`` plug-in ``factory: pggan``.
 
     ``spec`` keys: ``architecture`` (latent_dim, fmap_base, fmap_max, mbstd_group_size), ``schedule`` (see
@@ -257,7 +257,7 @@ def build_pggan(
         **{k: int(v) for k, v in dict(spec["architecture"]).items()},
     )
     schedule = build_schedule(arch.resolutions, spec["schedule"], dataset_size)
-    return PGGANSystem(arch, schedule, pggan_settings(spec))
+    return PGGenerativeSystem(arch, schedule, pggan_settings(spec))
 
 
 class PhaseCheckpoints:
@@ -271,8 +271,8 @@ class PhaseCheckpoints:
     def path_for(self, resolution: int) -> Path:
         return self.directory / f"phase_{resolution}x{resolution}.pt"
 
-    def __call__(self, done: int, system: GANSystem) -> None:
-        if done not in self.ends or not isinstance(system, PGGANSystem):
+    def __call__(self, done: int, system: GenerativeSystem) -> None:
+        if done not in self.ends or not isinstance(system, PGGenerativeSystem):
             return
         resolution = self.ends[done]
         state = {"iteration": done, "resolution": resolution, "generator": system.export_generator(),
@@ -295,7 +295,7 @@ class PhaseTimer:
         self.records: list[dict[str, Any]] = []
         self._phase_start: tuple[int, float] | None = None
 
-    def __call__(self, done: int, system: GANSystem) -> None:
+    def __call__(self, done: int, system: GenerativeSystem) -> None:
         now = time.perf_counter()
         phase = self.schedule.at(done - 1).phase
         if self._phase_start is None:

@@ -4,7 +4,7 @@
 ``ARCHITECTURES``; ``pggan``, ``mpmri`` and ``ddpm`` register themselves from their own modules with
 :func:`register_system`; any other value is a plug-in given as ``"package.module:callable"``. Every builder is
 called the same way: ``builder(spec, channels=..., image_size=..., num_classes=..., dataset_size=...)`` →
-``GANSystem``. The keyword arguments come from the training data, so a preset never repeats what the patches
+``GenerativeSystem``. The keyword arguments come from the training data, so a preset never repeats what the patches
 already say.
 """
 
@@ -24,7 +24,7 @@ from medsynth_pipeline.models.prostategan import IMAGE_SIZE as PROSTATEGAN_SIZE
 from medsynth_pipeline.models.prostategan import ProstateGANDiscriminator, ProstateGANGenerator
 from medsynth_pipeline.training.adversarial import AdamSettings, AdversarialSystem
 from medsynth_pipeline.training.losses import build_loss
-from medsynth_pipeline.training.system import GANSystem
+from medsynth_pipeline.training.system import GenerativeSystem
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ ARCHITECTURES: dict[str, Architecture] = {
 }
 
 
-SystemBuilder = Callable[..., GANSystem]
+SystemBuilder = Callable[..., GenerativeSystem]
 SYSTEMS: dict[str, SystemBuilder] = {}
 # Modules whose builders register themselves; imported on first use, so this module imports none of them.
 PLUGIN_MODULES = (
@@ -79,9 +79,10 @@ def system_builder(name: str) -> SystemBuilder:
 @register_system("adversarial")
 def build_adversarial(
     spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
-) -> GANSystem:
-    """The DCGAN-family system described by ``spec`` (keys: architecture, generator, discriminator, loss,
-    optimizer_g, optimizer_d, step_order, d_steps)."""
+) -> GenerativeSystem:
+    """The DCGAN-family system described by ``spec`` (keys: architecture, generator, discriminator, loss
+    (``name``, its arguments, and ``reported_factor`` for the logged values), optimizer_g, optimizer_d,
+    step_order, d_steps)."""
     name = spec["architecture"]
     if name not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}")
@@ -99,6 +100,7 @@ def build_adversarial(
     if arch.conditional:
         g_kwargs["num_classes"] = d_kwargs["num_classes"] = num_classes
     loss_spec = dict(spec.get("loss", {"name": "non_saturating"}))
+    reported = float(loss_spec.pop("reported_factor", 1.0))
     return AdversarialSystem(
         generator=arch.generator(**g_kwargs),
         discriminator=arch.discriminator(**d_kwargs),
@@ -107,12 +109,13 @@ def build_adversarial(
         optimizer_d=AdamSettings(**spec.get("optimizer_d", {})),
         step_order=spec.get("step_order", "d_then_g"),
         d_steps=spec.get("d_steps", 1),
+        reported_loss_factor=reported,
     )
 
 
 def build_system(
     spec: dict[str, Any], *, channels: int, image_size: int, num_classes: int, dataset_size: int | None = None
-) -> GANSystem:
+) -> GenerativeSystem:
     """The system ``spec["factory"]`` names (default ``adversarial``), sized for the training data."""
     builder = system_builder(spec.get("factory", "adversarial"))
     return builder(spec, channels=channels, image_size=image_size, num_classes=num_classes, dataset_size=dataset_size)

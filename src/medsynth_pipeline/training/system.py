@@ -1,4 +1,4 @@
-"""The plug-in interface of the training loop: a ``GANSystem`` owns networks, optimizers and one training step.
+"""The plug-in interface of the training loop: a ``GenerativeSystem`` owns networks, optimizers and one training step.
 
 The :class:`~medsynth_pipeline.training.trainer.Trainer` knows nothing about architectures or losses. It
 feeds batches, keeps RNG/data order/checkpoints/tracking/progress, and calls the system:
@@ -114,8 +114,9 @@ class StepContext:
             self._sync_gradients(optimizer)
 
 
-class GANSystem(abc.ABC):
-    """Base class of every trainable adversarial system (see the module docstring for the contract).
+class GenerativeSystem(abc.ABC):
+    """Base class of every trainable generative system, adversarial (the GANs) or not (the diffusion model);
+    see the module docstring for the contract.
 
     Subclasses set ``self.num_classes`` (0 for unconditional), ``self.reference_pools`` when they draw from
     extra real image pools, and implement the abstract methods. The
@@ -178,7 +179,7 @@ class GANSystem(abc.ABC):
     def load_extra_state(self, state: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         pass
 
-    def to(self, device: torch.device) -> GANSystem:
+    def to(self, device: torch.device) -> GenerativeSystem:
         for module in self.networks().values():
             module.to(device)
         for optimizer in self.optimizers().values():

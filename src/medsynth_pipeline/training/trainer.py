@@ -2,9 +2,9 @@
 
 Plug-in interface (details in :mod:`medsynth_pipeline.training.system`)::
 
-    from medsynth_pipeline.training import GANSystem, Trainer, TrainerConfig, TrainingData
+    from medsynth_pipeline.training import GenerativeSystem, Trainer, TrainerConfig, TrainingData
 
-    class MySystem(GANSystem):             # owns its networks, optimizers and loss
+    class MySystem(GenerativeSystem):             # owns its networks, optimizers and loss
         def networks(self): return {"G": self.G, "D": self.D}
         def optimizers(self): return {"G": self.opt_g, "D": self.opt_d}
         def train_step(self, batch, ctx):   # batch.images/labels/extras/references are on ctx.device
@@ -56,12 +56,12 @@ from medsynth_pipeline.training.runtime import (
     seed_everything,
     select_amp,
 )
-from medsynth_pipeline.training.system import Batch, GANSystem, StepContext
+from medsynth_pipeline.training.system import Batch, GenerativeSystem, StepContext
 from medsynth_pipeline.training.tracking import MlflowTracker
 
 logger = logging.getLogger(__name__)
 
-Callback = Callable[[int, GANSystem], None]
+Callback = Callable[[int, GenerativeSystem], None]
 _FIXED_NOISE_OFFSET = 7919  # fixed-noise generator seed = seed + this, apart from the data-order seeds
 
 
@@ -101,7 +101,7 @@ class TrainerConfig:
 
 @dataclass
 class TrainingResult:
-    system: GANSystem
+    system: GenerativeSystem
     history: list[dict[str, float]]
     snapshots: dict[int, torch.Tensor]  # iteration -> fixed-noise images (CPU)
     fixed_labels: torch.Tensor | None
@@ -119,7 +119,7 @@ class Trainer:
 
     def __init__(
         self,
-        system_factory: Callable[[], GANSystem],
+        system_factory: Callable[[], GenerativeSystem],
         data: TrainingData,
         config: TrainerConfig,
         *,
@@ -294,7 +294,7 @@ class Trainer:
                               done, start, wall, rate, str(device), info.world_size,
                               None if selector is None else selector.result())
 
-    def _fixed_noise(self, system: GANSystem) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def _fixed_noise(self, system: GenerativeSystem) -> tuple[torch.Tensor, torch.Tensor | None]:
         gen = torch.Generator().manual_seed(self.config.seed + _FIXED_NOISE_OFFSET)
         per = max(1, self.config.fixed_per_class)
         if not system.conditional:
@@ -320,7 +320,7 @@ class Trainer:
         return state
 
     def _apply_resume(
-        self, state: dict[str, Any], system: GANSystem, scalers: dict[str, torch.amp.GradScaler],
+        self, state: dict[str, Any], system: GenerativeSystem, scalers: dict[str, torch.amp.GradScaler],
         history: list[dict[str, float]], snapshots: dict[int, torch.Tensor],
     ) -> int:
         system.load_state_dict(state["system"])

@@ -28,7 +28,7 @@ def _config(tmp_path: Path | None = None) -> dict:
 def test_every_dataset_resolves_with_a_layer(tmp_path):
     catalog = DataCatalog.from_config(_config(tmp_path))
     names = {n for n in create_pipeline().datasets() if not n.startswith("params:")} - UPSTREAM
-    assert len(names) == 1 + 4 * len(PRESETS)
+    assert len(names) == 1 + 5 * len(PRESETS)  # splits; per preset patches, metadata, summary, grid, location
     for name in names:
         dataset = catalog.get(name)
         assert dataset is not None, name

@@ -93,6 +93,7 @@ def run_outputs() -> DataCatalog:
             datasets[f"patches.{preset}.{name}"] = KeptMemoryDataset(copy_mode="assign")
         for name in ("patch_summary", "patch_grid"):  # figures cannot be deep-copied quickly
             datasets[f"patches.{preset}.{name}"] = MemoryDataset(copy_mode="assign")
+        datasets[f"patches.{preset}.patch_location"] = KeptMemoryDataset(copy_mode="assign")
     catalog = DataCatalog(datasets)
     SequentialRunner().run(create_pipeline(), catalog)
     plt.close("all")
@@ -126,6 +127,23 @@ def test_lesion_patches_show_the_lesion_at_their_centre(run_outputs):
     centres = meta.loc[meta["is_lesion"], ["patient_id", "center_x", "center_y", "center_z"]]
     for row in centres.itertuples():
         assert (row.center_x, row.center_y, row.center_z) == pytest.approx(_lesion_position(int(row.patient_id[-4:])))
+
+
+def test_location_figure_boxes_the_first_clin_sig_training_finding(run_outputs):
+    """001 Fig. 1: the slice through the finding, a box of the patch's size in mm centred on it."""
+    meta = run_outputs.load("patches.kitchen_seah_16mm.patch_metadata")
+    found = meta[meta["is_lesion"] & meta["clin_sig"].fillna(False).astype(bool) & (meta["split"] == "train")]
+    first = found.sort_values("patient_id").iloc[0]
+    figure = run_outputs.load("patches.kitchen_seah_16mm.patch_location")
+    slice_ax = figure.axes[0]
+    (box,) = slice_ax.patches
+    x, y, z = _lesion_position(int(first["patient_id"][-4:]))
+    assert box.get_width() == box.get_height() == pytest.approx(16.0)  # 16 mm at the grid's 1 mm pixels
+    assert box.get_x() + 8.0 == pytest.approx(x + 31.5) and box.get_y() + 8.0 == pytest.approx(y + 31.5)
+    assert first["patient_id"] in slice_ax.get_title() and f"slice {round((z + 16.5) / 3.0)}" in slice_ax.get_title()
+    assert [ax.get_title() for ax in figure.axes[1:]] == ["T2W", "ADC", "KTRANS"]
+    shown = slice_ax.images[0].get_array()
+    assert shown[round(y + 31.5), round(x + 31.5)] < shown[0, 0]  # the dark-T2w lesion is inside the box
 
 
 def test_labels_come_from_the_lesions_table(run_outputs):

@@ -10,13 +10,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import SimpleITK as sitk
 import torch
 from matplotlib.figure import Figure
 
 from medsynth_pipeline.imaging.patches.extract import BackgroundSpec, PatchSpec, normalise, patient_patches
 from medsynth_pipeline.imaging.patches.splits import split_patients
 from medsynth_pipeline.imaging.registration.volumes import VolumeOrLoader, load_volume, volumes_by_patient
-from medsynth_pipeline.reporting.patch_grid import patch_class_names, patch_grid_figure
+from medsynth_pipeline.reporting.patch_grid import patch_class_names, patch_grid_figure, patch_location_figure
 
 logger = logging.getLogger(__name__)
 
@@ -120,3 +121,30 @@ def plot_patch_grid(patches: dict[str, Any], patch_metadata: pd.DataFrame, param
     classes = patch_class_names(patch_metadata["is_lesion"], patch_metadata["clin_sig"])
     title = f"{len(images)} patches, {images.shape[-1]} px at {patches['spacing_mm']:g} mm/px"
     return patch_grid_figure(images, classes, patches["channels"], int(params["per_class"]), int(params["seed"]), title)
+
+
+def plot_patch_location(
+    registered_volumes: Volumes, patches: dict[str, Any], patch_metadata: pd.DataFrame, preset: dict[str, Any],
+    normalisation: dict[str, Any],
+) -> Figure:
+    """001 Fig. 1 for any preset: the registered slice through the first clinically significant training
+    finding (by patient id; any finding when there is none) with the patch box, beside that patch's channels.
+    The slice is the preset's first channel, windowed as the patches are."""
+    meta = patch_metadata.reset_index(drop=True)  # row position = image position
+    lesions = meta[meta["is_lesion"].astype(bool)]
+    train = lesions[lesions["split"].astype(str) == "train"]
+    pool = next((t for t in (train[train["clin_sig"].fillna(False).astype(bool)], train, lesions) if len(t)), None)
+    if pool is None:
+        raise ValueError(f"patches: no lesion patch to locate for preset {preset}")
+    row = pool.sort_values(["patient_id", "center_z", "center_y", "center_x"], kind="stable").iloc[0]
+    channel = patches["channels"][0]
+    volume = normalise(load_volume(volumes_by_patient(registered_volumes)[row["patient_id"]][channel]),
+                       normalisation[channel], f"{row['patient_id']}/{channel}")
+    index = volume.TransformPhysicalPointToContinuousIndex((row["center_x"], row["center_y"], row["center_z"]))
+    k = int(np.clip(np.round(index[2]), 0, volume.GetSize()[2] - 1))
+    spacing = float(volume.GetSpacing()[0])
+    title = (f"{row['patient_id']}, {channel} slice {k}: {float(preset['size_mm']):g} mm box "
+             f"({'ClinSig' if bool(row['clin_sig']) else 'non-ClinSig'} finding)")
+    return patch_location_figure(sitk.GetArrayViewFromImage(volume)[k], (index[0], index[1]),
+                                 float(preset["size_mm"]) / spacing, np.asarray(patches["images"][int(row.name)]),
+                                 list(patches["channels"]), title)

@@ -14,6 +14,7 @@ from medsynth_pipeline.pipelines.patches.nodes import (
     extract_patches,
     make_patient_splits,
     plot_patch_grid,
+    plot_patch_location,
     summarise_patches,
 )
 
@@ -41,6 +42,12 @@ def preset_template() -> Pipeline:
                 inputs=["patches", "patch_metadata", "params:grid"],
                 outputs="patch_grid",
                 name="plot_patch_grid",
+            ),
+            Node(
+                plot_patch_location,
+                inputs=["registered_volumes", "patches", "patch_metadata", "params:preset", "params:normalisation"],
+                outputs="patch_location",
+                name="plot_patch_location",
             ),
         ]
     )

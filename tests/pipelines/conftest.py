@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from kedro.io import MemoryDataset
+import copy
+from typing import Any
+
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.pipeline import Pipeline
 
 
 class KeptMemoryDataset(MemoryDataset):
@@ -13,3 +17,14 @@ class KeptMemoryDataset(MemoryDataset):
 
     def _release(self) -> None:
         pass
+
+
+def kept_catalog(pipeline: Pipeline, parameters: dict[str, Any]) -> DataCatalog:
+    """Every dataset of ``pipeline`` kept in memory, its ``params:a.b`` inputs read from ``parameters``."""
+    datasets: dict[str, Any] = {name: KeptMemoryDataset() for name in pipeline.datasets()}
+    for name in pipeline.inputs():
+        value = parameters
+        for part in name.removeprefix("params:").split("."):
+            value = value[part]
+        datasets[name] = KeptMemoryDataset(copy.deepcopy(value), copy_mode="assign")
+    return DataCatalog(datasets)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from kedro.config import OmegaConfigLoader
 from kedro.framework.startup import bootstrap_project
-from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.models.latent import load_generator
@@ -19,7 +18,7 @@ from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import torch_threads
 from ..brain_folders import write_kaggle
-from ..conftest import KeptMemoryDataset
+from ..conftest import kept_catalog
 
 
 def _parameters(project_root: Path, env: str) -> dict[str, Any]:
@@ -43,13 +42,7 @@ def test_the_stage_trains_on_the_tumour_images_and_draws_figs_2_and_3(project_ro
     params = copy.deepcopy(_parameters(project_root, "test"))
     params["dcgan_brain"]["data"]["root"] = str(write_kaggle(tmp_path / "kaggle"))
     pipeline = create_pipeline()
-    datasets: dict[str, Any] = {name: KeptMemoryDataset() for name in pipeline.datasets()}
-    for name in pipeline.inputs():
-        value = params
-        for part in name.removeprefix("params:").split("."):
-            value = value[part]
-        datasets[name] = KeptMemoryDataset(copy.deepcopy(value), copy_mode="assign")
-    catalog = DataCatalog(datasets)
+    catalog = kept_catalog(pipeline, params)
     with torch_threads(1):
         SequentialRunner().run(pipeline, catalog)
 

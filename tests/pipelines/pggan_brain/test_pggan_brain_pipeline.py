@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import SimpleITK as sitk
 from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
 
 from medsynth_pipeline.imaging.brain_slices import brain_slices
@@ -19,7 +18,7 @@ from medsynth_pipeline.settings import CONFIG_LOADER_ARGS
 
 from ...torch_threads import torch_threads
 from ..brain_folders import write_kaggle
-from ..conftest import KeptMemoryDataset
+from ..conftest import kept_catalog
 
 N_CASES = 10
 
@@ -96,13 +95,7 @@ def test_brats_source_runs_the_pggan_and_the_study(parameters, tmp_path: Path, o
     params["pggan"]["model"]["trainer"]["checkpoint_dir"] = str(tmp_path / "ckpt")
     params["pggan"]["model"]["final_resolution"] = 8
     pipeline = create_pipeline().only_nodes_with_namespaces(["pggan_brain.brats"])
-    datasets: dict[str, Any] = {name: KeptMemoryDataset() for name in pipeline.datasets()}
-    for name in pipeline.inputs():
-        value = params
-        for part in name.removeprefix("params:").split("."):
-            value = value[part]
-        datasets[name] = KeptMemoryDataset(copy.deepcopy(value), copy_mode="assign")
-    catalog = DataCatalog(datasets)
+    catalog = kept_catalog(pipeline, params)
     SequentialRunner().run(pipeline, catalog)
     assert catalog["pggan_brain.brats.generator"].load()["model"] == "pggan_brats"
     table = catalog["pggan_brain.brats.table_1"].load()
